@@ -1,0 +1,10 @@
+"""ehrisk: environmental health risk management for pilots and screening studies.
+
+Layers (imports only point down): face (cli, api, web) -> service (study, reports, store)
+-> science (risk, exposure, screening, dispersion, mapping, grading, air, impact, ...)
+-> base (refdata, units, geo, errors).
+"""
+
+__version__ = "0.1.0"
+
+SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA / 合成演示数据 (not a real place)"

@@ -1,0 +1,67 @@
+"""Helpers shared by CLI commands: JSON output and rich tables."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def _default(o: Any):
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return None if not math.isfinite(float(o)) else float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, np.bool_):
+        return bool(o)
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def _clean(o: Any):
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if isinstance(o, dict):
+        return {str(k): _clean(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    return o
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as stable JSON (sorted keys off, UTF-8, NaN as null) on stdout."""
+    typer.echo(json.dumps(_clean(obj), ensure_ascii=False, indent=2, default=_default))
+
+
+def print_table(rows: list[dict], title: str | None = None, columns: list[str] | None = None):
+    """Print a list of dicts as a rich table."""
+    if not rows:
+        console.print("(no rows)")
+        return
+    cols = columns or list(rows[0].keys())
+    t = Table(title=title, show_lines=False)
+    for c in cols:
+        t.add_column(str(c))
+    for r in rows:
+        t.add_row(*(_fmt(r.get(c)) for c in cols))
+    console.print(t)
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return ""
+        return f"{v:.3g}"
+    return str(v)

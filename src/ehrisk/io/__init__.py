@@ -1,0 +1,1 @@
+"""Readers and writers at the boundary: user files in, canonical tables out."""
