@@ -27,3 +27,43 @@ def test_to_t_yr_units_and_unknown_unit():
     assert float(units.to_t_yr(2, "吨/年")) == pytest.approx(2)
     with pytest.raises(KeyError, match="unknown unit"):
         units.to_t_yr(1, "lb/yr")
+
+
+def test_compass16_to_deg():
+    # 16 points, 360/16 = 22.5 deg apart, clockwise from north.
+    np.testing.assert_allclose(units.compass16_to_deg(["N", "E", "SSW", "nw"]),
+                               [0.0, 90.0, 202.5, 315.0])
+    with pytest.raises(KeyError, match="unknown compass point"):
+        units.compass16_to_deg(["X"])
+
+
+def test_iur_per_ug_to_per_mg_and_wan():
+    # 1 (ug/m3)^-1 = 1000 (mg/m3)^-1 because 1 mg/m3 = 1000 ug/m3; benzene IUR 7.8e-6 -> 7.8e-3.
+    assert float(units.per_ug_m3_to_per_mg_m3(7.8e-6)) == pytest.approx(7.8e-3)
+    # 230 000 persons = 23 万人 (1 万 = 10 000).
+    assert float(units.persons_to_wan(230_000)) == pytest.approx(23.0)
+
+
+def test_soil_risk_conversions():
+    # 200 mg/d = 2e-4 kg/d; 12 /d = 12/86400 /s; 30 a = 30 x 365 x 86400 s = 946 080 000 s.
+    assert float(units.mg_day_to_kg_day(200)) == pytest.approx(2e-4)
+    assert float(units.per_day_to_per_s(12)) == pytest.approx(12 / 86400)
+    assert float(units.yr_to_s(30)) == pytest.approx(946_080_000)
+    # 1.5 g/cm3 = 1500 kg/m3; H' = 0.227 L/L -> 227 L/m3.
+    assert float(units.g_cm3_to_kg_m3(1.5)) == pytest.approx(1500)
+    assert float(units.l_per_l_to_l_per_m3(0.227)) == pytest.approx(227)
+
+
+def test_f_to_c():
+    # Independent: water freezes at 32 F = 0 C and boils at 212 F = 100 C; -40 F = -40 C.
+    np.testing.assert_allclose(units.f_to_c([32.0, 212.0, -40.0]), [0.0, 100.0, -40.0])
+
+
+def test_rsl_time_and_volume_conversions():
+    # Independent: 70 yr x 365 d/yr = 25 550 d (RSL ATc); 8 h = 1/3 d; 0.46 mg/L = 460 ug/L;
+    # 2 per cm3 = 2000 per L (1 L = 1000 cm3); 6365 cm2 = 0.6365 m2.
+    assert float(units.yr_to_day(70)) == pytest.approx(25_550)
+    assert float(units.h_to_day(8)) == pytest.approx(1 / 3)
+    assert float(units.mg_l_to_ug_l(0.46)) == pytest.approx(460)
+    assert float(units.per_cm3_to_per_l(2)) == pytest.approx(2000)
+    assert float(units.cm2_to_m2(6365)) == pytest.approx(0.6365)

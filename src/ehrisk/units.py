@@ -81,3 +81,108 @@ AIR_CONC_TO_UG_M3 = {"ug/m3": 1.0, "µg/m3": 1.0, "μg/m3": 1.0, "mg/m3": 1e3, "
 WATER_CONC_TO_UG_L = {"ug/l": 1.0, "µg/l": 1.0, "μg/l": 1.0, "mg/l": 1e3, "ng/l": 1e-3}
 # Concentration units in soil, as factors to mg/kg.
 SOIL_CONC_TO_MG_KG = {"mg/kg": 1.0, "ug/kg": 1e-3, "µg/kg": 1e-3, "μg/kg": 1e-3, "g/kg": 1e3}
+
+
+# 16-point compass (N, NNE, ..., NNW) -> degrees clockwise from north, 22.5 deg apart
+# (WMO No. 8, Guide to Instruments and Methods of Observation, wind direction in degrees).
+COMPASS16 = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
+             "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+
+
+def compass16_to_deg(points):
+    """16-point compass names (e.g. ``"NNE"``) -> direction [deg] clockwise from north.
+
+    Raises KeyError naming the unknown point.
+    """
+    lookup = {p: 22.5 * i for i, p in enumerate(COMPASS16)}
+    arr = np.asarray(points, dtype=object).ravel()
+    out = np.empty(arr.shape, dtype=float)
+    for i, p in enumerate(arr):
+        key = str(p).strip().upper()
+        if key not in lookup:
+            raise KeyError(f"unknown compass point {p!r}; expected one of {', '.join(COMPASS16)}")
+        out[i] = lookup[key]
+    return out.reshape(np.shape(points))
+
+
+def per_ug_m3_to_per_mg_m3(x):
+    """Inhalation unit risk [(ug/m3)^-1] -> [(mg/m3)^-1] (1 mg = 1000 ug)."""
+    return np.asarray(x, dtype=float) * UG_PER_MG
+
+
+PERSONS_PER_WAN = 1.0e4  # 万 (wan), the Chinese counting unit of ten thousand
+
+
+def persons_to_wan(x):
+    """Population [persons] -> [万人] (ten thousands of persons), as Chinese reports state it."""
+    return np.asarray(x, dtype=float) / PERSONS_PER_WAN
+
+
+# Soil and groundwater risk (HJ 25.3-2019) conversions.
+SECONDS_PER_DAY = 86400.0
+KG_PER_MG = 1.0e-6
+L_PER_M3 = 1.0e3
+KG_M3_PER_G_CM3 = 1.0e3
+
+
+def mg_day_to_kg_day(x):
+    """Mass rate [mg/d] -> [kg/d] (soil ingestion OSIR, skin adherence SSAR x area)."""
+    return np.asarray(x, dtype=float) * KG_PER_MG
+
+
+def per_day_to_per_s(x):
+    """Rate [1/d] -> [1/s] (indoor air exchange rate ER)."""
+    return np.asarray(x, dtype=float) / SECONDS_PER_DAY
+
+
+def yr_to_s(x):
+    """Duration [a] (365-day year) -> [s] (HJ 25.3-2019 uses 31 536 000 s/a)."""
+    return np.asarray(x, dtype=float) * SECONDS_PER_YEAR
+
+
+def g_cm3_to_kg_m3(x):
+    """Density or mass ratio [g/cm3] = [kg/dm3] -> [kg/m3]."""
+    return np.asarray(x, dtype=float) * KG_M3_PER_G_CM3
+
+
+def l_per_l_to_l_per_m3(x):
+    """Volume ratio [L/L] (e.g. dimensionless Henry constant) -> [L/m3]: turns a water
+    concentration [mg/L] into an air concentration [mg/m3]."""
+    return np.asarray(x, dtype=float) * L_PER_M3
+
+
+def f_to_c(x):
+    """Temperature [degF] -> [degC]: (F - 32) * 5/9 (e.g. NMMAPS dew point ``dptp``)."""
+    return (np.asarray(x, dtype=float) - 32.0) * 5.0 / 9.0
+
+
+# --- risk engine (US EPA RSL equations) -------------------------------------------------------
+DAYS_PER_YEAR = 365.0
+HOURS_PER_DAY = 24.0
+CM3_PER_L = 1.0e3
+CM2_PER_M2 = 1.0e4
+
+
+def yr_to_day(x):
+    """Duration [yr] -> [d] (365 d/yr, as in the RSL averaging times ATc = LT x 365)."""
+    return np.asarray(x, dtype=float) * DAYS_PER_YEAR
+
+
+def h_to_day(x):
+    """Duration [h] -> [d] (the RSL factor 1 day / 24 hours applied to ET)."""
+    return np.asarray(x, dtype=float) / HOURS_PER_DAY
+
+
+def mg_l_to_ug_l(x):
+    """Water concentration [mg/L] -> [ug/L]."""
+    return np.asarray(x, dtype=float) * UG_PER_MG
+
+
+def per_cm3_to_per_l(x):
+    """Quantity per [cm3] -> per [L] (RSL dermal factor 1 L / 1000 cm3 inverted)."""
+    return np.asarray(x, dtype=float) * CM3_PER_L
+
+
+def cm2_to_m2(x):
+    """Area [cm2] -> [m2] (RSL VF factor 1E-04 m2/cm2)."""
+    return np.asarray(x, dtype=float) / CM2_PER_M2
