@@ -2,48 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import typer
 
-from ehrisk import units
 from ehrisk.commands._common import console, print_json, print_table
-from ehrisk.errors import EhriskError, InputError, ProblemCollector
-from ehrisk.io.tables import Column, Schema, parse_frame, read_raw
+from ehrisk.errors import EhriskError, InputError
+from ehrisk.io.concentrations import _resolve_cas, read_concentrations
 from ehrisk.refdata import RefdataError
-
-MEDIUM_ALIASES = {"air": "air", "空气": "air", "tapwater": "tapwater", "water": "tapwater",
-                  "饮用水": "tapwater", "水": "tapwater", "soil": "soil", "土壤": "soil"}
-UNIT_MAPS = {"air": units.AIR_CONC_TO_UG_M3, "tapwater": units.WATER_CONC_TO_UG_L,
-             "soil": units.SOIL_CONC_TO_MG_KG}
-
-CONC_SCHEMA = Schema([
-    Column("cas", required=False, allow_blank=True, aliases=("CAS号", "CAS RN", "cas_no")),
-    Column("name", required=False, allow_blank=True, aliases=("名称", "chemical", "substance", "污染物")),
-    Column("medium", aliases=("介质",)),
-    Column("concentration", kind="float", min_value=0, aliases=("conc", "浓度", "value")),
-    Column("unit", aliases=("单位",)),
-    Column("location_id", required=False, allow_blank=True, aliases=("点位", "location", "site")),
-], name="concentrations")
-
-
-def _resolve_cas(query: str) -> str:
-    """CAS as given, or looked up by name when ``ehrisk.refdata.chemicals`` is present."""
-    q = query.strip()
-    from ehrisk.io.tables import CAS_RE
-    if CAS_RE.match(q) or q.upper().startswith("X-"):
-        return q
-    try:
-        from ehrisk.refdata import chemicals as chem_mod
-    except ImportError:
-        raise KeyError(f"{q!r} is not a CAS number (name lookup not available)") from None
-    try:
-        return str(chem_mod.lookup(q)["cas"])
-    except (RefdataError, LookupError) as exc:
-        raise KeyError(str(exc)) from None
 
 
 def _screening_level(cas: str, medium: str, receptor: str, params: str, land_use: str | None,
@@ -64,69 +31,6 @@ def _screening_level(cas: str, medium: str, receptor: str, params: str, land_use
     print_table([{k: d[k] for k in ("cas", "medium", "receptor", "cancer_sl", "noncancer_sl",
                                      "sl", "unit", "params")}],
                 title=f"Screening level / 筛选值 (TR={target_risk:g}, THQ={target_hq:g})")
-
-
-def read_concentrations(path: Path) -> pd.DataFrame:
-    """Read and check a concentration table; return ``location_id, cas, medium, conc`` in
-    standard units (ug/m3, ug/L, mg/kg). All problems are raised together (InputError)."""
-    from ehrisk.risk import rsl
-
-    fname = str(path)
-    raw = read_raw(path)
-    try:
-        df = parse_frame(raw, CONC_SCHEMA, fname)
-        cell_problems = []
-    except InputError as exc:  # keep cell problems, go on to find the semantic ones too
-        if any(p.row is None for p in exc.problems):
-            raise
-        cell_problems = exc.problems
-        df = raw.rename(columns={h: CONC_SCHEMA.canonical(str(h)) or h for h in raw.columns})
-        df["concentration"] = pd.to_numeric(df["concentration"], errors="coerce")
-    pc = ProblemCollector(fname)
-    if "cas" not in df.columns and "name" not in df.columns:
-        pc.add("required column missing: give 'cas' or 'name'", column="cas")
-        pc.raise_if_any()
-    tox = rsl._tox(rsl.PARAMS)
-    out = []
-    for i, r in enumerate(df.to_dict("records")):
-        row = i + 2
-        cas_in = str(r.get("cas", "") or "").strip()
-        name_in = str(r.get("name", "") or "").strip()
-        col = "cas" if cas_in else "name"
-        cas = None
-        if not cas_in and not name_in:
-            pc.add("no CAS number or name given", row=row, column="cas")
-        else:
-            try:
-                cas = _resolve_cas(cas_in or name_in)
-            except KeyError as exc:
-                pc.add(str(exc.args[0] if exc.args else exc), row=row, column=col)
-        medium = MEDIUM_ALIASES.get(str(r["medium"]).strip().lower())
-        if medium is None:
-            pc.add(f"unknown medium {r['medium']!r}; expected air, tapwater or soil", row=row,
-                   column="medium")
-        unit_key = str(r["unit"]).strip().lower().replace(" ", "").replace("³", "3")
-        factor = None
-        if medium is not None:
-            factor = UNIT_MAPS[medium].get(unit_key)
-            if factor is None:
-                pc.add(f"unknown unit {r['unit']!r} for {medium}; accepted: "
-                       f"{', '.join(UNIT_MAPS[medium])}", row=row, column="unit")
-        if cas is not None:
-            if cas not in tox.index:
-                pc.add(f"no US EPA RSL toxicity values for {cas}", row=row, column=col)
-            elif medium is not None and not rsl.has_values(tox.loc[[cas]], medium)[0]:
-                pc.add(f"{cas} has no RSL toxicity value for the {medium} pathways "
-                       f"(inhalation needs IUR or RfC; oral needs SFO or RfD)", row=row, column=col)
-        conc = r["concentration"]
-        if factor is not None and cas is not None and not math.isnan(conc) and conc >= 0:
-            loc = str(r.get("location_id", "") or "").strip() or "all"
-            out.append({"location_id": loc, "cas": cas, "medium": medium,
-                        "conc": float(conc) * factor})
-    problems = sorted([*cell_problems, *pc.problems], key=lambda p: (p.row or 0, p.column or ""))
-    if problems:
-        raise InputError(problems)
-    return pd.DataFrame(out)
 
 
 def _risk(path: Path, receptor: str, params: str, as_json: bool, out: Path | None,
