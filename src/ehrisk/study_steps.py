@@ -1,0 +1,116 @@
+"""The steps of a study run (service layer): each reads settings and inputs, calls the science
+modules and writes its outputs. Registered with :func:`ehrisk.study.step` in run order."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ehrisk.study import RunContext, step
+
+
+def _write_csv(df: pd.DataFrame, path) -> str:
+    """CSV in UTF-8 with BOM so that Excel opens Chinese text correctly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, encoding="utf-8-sig")
+    return str(path)
+
+
+@step("demo_region")
+def demo_region_step(ctx: RunContext) -> dict | None:
+    """Generate the synthetic demo region, write it, and derive the study inputs from it:
+    the latest year's emissions inventory, annual-mean VOC concentrations at the
+    characteristic-pollutant stations, and the station air-quality series."""
+    if ctx.settings.study.region != "demo":
+        return None
+    from ehrisk import demo
+
+    region = demo.generate(seed=ctx.settings.study.seed)
+    paths = demo.write(region, ctx.out_dir / "region")
+    ctx.data["region"] = region
+    inputs = ctx.out_dir / "inputs"
+    year = int(region.emissions["year"].max())
+    em = region.emissions[region.emissions["year"] == year]
+    inv = (em.groupby(["credit_code", "cas", "medium"], as_index=False)["amount_t_yr"].sum()
+           .rename(columns={"credit_code": "enterprise", "cas": "substance",
+                            "amount_t_yr": "amount"}))
+    inv["unit"] = "t/yr"
+    inv = inv[inv["amount"] > 0]
+    ent = region.enterprises.set_index("credit_code")
+    inv["lon"] = inv["enterprise"].map(ent["lon"])
+    inv["lat"] = inv["enterprise"].map(ent["lat"])
+    ctx.data["emissions_path"] = _write_csv(inv, inputs / f"emissions_{year}.csv")
+    ctx.data["emitted_cas"] = sorted(c for c in inv["substance"].unique()
+                                     if not str(c).startswith("X-"))
+    grid = region.population_grid
+    ctx.data["population_grid_path"] = _write_csv(
+        grid.loc[grid["pop_persons"] > 0, ["cell_id", "lon", "lat", "pop_persons"]],
+        inputs / "population_grid.csv")
+    voc = region.voc.copy()
+    voc = voc[pd.to_datetime(voc["time"]).dt.year == year]
+    rows = []
+    for col, cas in (("benzene_ug_m3", "71-43-2"), ("toluene_ug_m3", "108-88-3"),
+                     ("xylenes_ug_m3", "1330-20-7")):
+        means = voc.groupby("station_id")[col].mean()
+        for sid, v in means.items():
+            rows.append({"location_id": sid, "cas": cas, "medium": "air",
+                         "concentration": round(float(v), 4), "unit": "ug/m3"})
+    ctx.data["concentrations_path"] = _write_csv(pd.DataFrame(rows),
+                                                 inputs / f"voc_annual_mean_{year}.csv")
+    ctx.data["air_quality"] = region.air_quality
+    return {"outputs": sorted(str(p) for p in paths.values()) if isinstance(paths, dict)
+            else [], "label": region.meta.get("label"), "enterprises": int(len(ent)),
+            "inventory_year": year, "substances": int(inv["substance"].nunique())}
+
+
+@step("screening_levels")
+def screening_levels_step(ctx: RunContext) -> dict | None:
+    """Tabulate screening levels (US EPA RSL or HJ 25.3-2019) for the study's substances."""
+    s = ctx.settings.screening_levels
+    if not s.enabled:
+        return None
+    from ehrisk.risk.screening_levels import screening_level
+
+    cas_list = list(s.cas) or sorted(ctx.data.get("emitted_cas", []))
+    if not cas_list:
+        return None
+    rows = []
+    for cas in cas_list:
+        for medium in s.media:
+            for receptor in s.receptors:
+                try:
+                    sl = screening_level(cas, medium, receptor=receptor, params=s.params,
+                                         target_risk=s.target_risk, target_hq=s.target_hq)
+                except (KeyError, ValueError, LookupError) as exc:
+                    rows.append({"cas": cas, "medium": medium, "receptor": receptor,
+                                 "note": str(exc.args[0] if exc.args else exc)})
+                    continue
+                d = sl.as_dict()
+                d.pop("details", None)
+                rows.append(d)
+    df = pd.DataFrame(rows)
+    path = _write_csv(df, ctx.out_dir / "screening_levels.csv")
+    n_ok = int(df["sl"].notna().sum()) if "sl" in df else 0
+    return {"outputs": [path], "levels": n_ok, "without_values": len(df) - n_ok}
+
+
+@step("risk")
+def risk_step(ctx: RunContext) -> dict | None:
+    """Forward risk (CDI, HQ, HI by organ, cancer risk) for the input concentrations."""
+    s = ctx.settings.risk
+    path = ctx.input_path("concentrations") or ctx.data.get("concentrations_path")
+    if not s.enabled or path is None:
+        return None
+    from ehrisk.io.concentrations import read_concentrations
+    from ehrisk.risk.engine import risk_table
+
+    conc = read_concentrations(path)
+    detail, totals = risk_table(conc, receptor=s.receptor, params=s.params)
+    out_d = _write_csv(detail, ctx.out_dir / "risk" / "risk_by_pathway.csv")
+    out_t = _write_csv(totals, ctx.out_dir / "risk" / "risk_totals.csv")
+    worst = totals.sort_values("total_risk", ascending=False).iloc[0]
+    return {"outputs": [out_d, out_t], "locations": int(len(totals)),
+            "max_cancer_risk": float(worst["total_risk"]),
+            "max_cancer_risk_location": str(worst["location_id"]),
+            "max_hi": float(totals["hi"].max()) if len(totals) else math.nan}
