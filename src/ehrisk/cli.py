@@ -39,7 +39,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+# typer >= 0.20 vendors click as typer._click; older releases use click itself.
+try:
+    from typer._click.exceptions import ClickException as _TyperClickException
+except ImportError:  # pragma: no cover - depends on the typer release
+    _TyperClickException = click.exceptions.ClickException
+USAGE_ERRORS = (click.exceptions.ClickException, _TyperClickException)
 
 
 def _version_callback(value: bool) -> None:
@@ -89,7 +96,7 @@ def run(argv: list[str] | None = None) -> int:
     except typer.Abort:
         err_console.print("aborted")
         return 1
-    except click.exceptions.ClickException as exc:
+    except USAGE_ERRORS as exc:
         exc.show()
         return 2
     return 0
