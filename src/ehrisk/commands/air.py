@@ -1,0 +1,261 @@
+"""``ehrisk aqi`` and ``ehrisk aqhi``: air quality index (HJ 633 / US EPA) and AQHI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import typer
+
+from ehrisk.air import aqhi as aqhi_mod
+from ehrisk.air import aqi as aqi_mod
+from ehrisk.commands._common import console, print_json, print_table
+from ehrisk.errors import EhriskError, InputError, Problem
+from ehrisk.io.tables import Column, Schema, read_table
+
+STANDARDS = ("hj633-2026", "hj633-2012", "us-epa", "us-epa-2024")
+AQHI_METHODS = {"stieb-2008": "stieb-2008", "canada": "stieb-2008", "aqhi-plus": "aqhi-plus",
+                "hk-epd": "hk-epd-2013", "hk-epd-2013": "hk-epd-2013",
+                "chen-2012-shanghai": "chen-2012-shanghai", "shanghai": "chen-2012-shanghai"}
+
+
+def _num(name: str, aliases: tuple[str, ...] = ()) -> Column:
+    return Column(name, "float", required=False, aliases=aliases, min_value=0, allow_blank=True)
+
+
+AQI_SCHEMA = Schema([
+    Column("station", "str", required=False, aliases=("站点", "site", "station_name"),
+           allow_blank=True),
+    Column("date", "str", required=False, aliases=("time", "datetime", "日期", "时间"),
+           allow_blank=True),
+    _num("pm25_ug_m3", ("pm2.5", "pm25", "PM2.5(ug/m3)")),
+    _num("pm10_ug_m3", ("pm10",)),
+    _num("so2_ug_m3", ("so2",)),
+    _num("no2_ug_m3", ("no2",)),
+    _num("co_mg_m3", ("co",)),
+    _num("o3_8h_ug_m3", ("o3_8h", "o3-8h", "O3_8h(ug/m3)")),
+    _num("o3_1h_ug_m3", ("o3_1h", "o3-1h")),
+    _num("o3_ug_m3", ("o3",)),
+    _num("so2_24h_ug_m3", ("so2_24h",)),
+], name="aqi stations")
+
+
+def _check_nonnegative(values: dict[str, float | None]) -> None:
+    bad = [Problem("--" + k.replace("_ug_m3", "").replace("_mg_m3", "").replace("_", "-"),
+                   f"negative concentration: {v}") for k, v in values.items()
+           if v is not None and v < 0]
+    if bad:
+        raise InputError(bad)
+
+
+def _standard(standard: str | None, date: str | None) -> str:
+    if standard:
+        return aqi_mod._edition(standard)
+    if date:
+        try:
+            return aqi_mod.aqi_standard_for(date)
+        except (ValueError, TypeError):
+            raise InputError.single("--date", f"not a date: {date!r} (use YYYY-MM-DD)") from None
+    return "hj633-2026"
+
+
+def _report(df: pd.DataFrame, edition: str, report: str) -> pd.DataFrame:
+    if edition == "us-epa-2024":
+        df = aqi_mod.epa_columns_from_metric(df)
+    return aqi_mod.aqi_report(df, edition, report)
+
+
+def _batch(path: Path, standard: str | None, date: str | None, report: str) -> tuple:
+    df = read_table(path, AQI_SCHEMA)
+    pollutant_cols = [c.name for c in AQI_SCHEMA.columns if c.kind == "float"]
+    if not any(c in df.columns for c in pollutant_cols):
+        raise InputError.single(str(path), "no pollutant columns found; expected some of: "
+                                + ", ".join(pollutant_cols))
+    if standard or date or "date" not in df.columns:
+        eds = pd.Series([_standard(standard, date)] * len(df), index=df.index)
+    else:
+        problems = []
+        eds = []
+        for i, v in enumerate(df["date"].tolist()):
+            try:
+                eds.append(aqi_mod.aqi_standard_for(v) if v else "hj633-2026")
+            except (ValueError, TypeError):
+                problems.append(Problem(str(path), f"not a date: {v!r}", row=i + 2, column="date"))
+                eds.append("")
+        if problems:
+            raise InputError(problems)
+        eds = pd.Series(eds, index=df.index)
+    parts = [_report(df[eds == ed], ed, report) for ed in eds.unique()]
+    return pd.concat(parts).sort_index(), eds
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``aqi`` and ``aqhi`` commands to the root app."""
+
+    @app.command("aqi")
+    def aqi_cmd(
+        standard: str = typer.Option(None, "--standard", "-s",
+                                     help="hj633-2026 (default) | hj633-2012 | us-epa."),
+        date: str = typer.Option(None, "--date",
+                                 help="Date of the data (YYYY-MM-DD): picks the HJ 633 edition."),
+        averaging: str = typer.Option("24h", "--averaging",
+                                      help="24h: daily report (日报); 1h: hourly report (实时报)."),
+        pm25: float = typer.Option(None, "--pm25", help="PM2.5 [ug/m3]."),
+        pm10: float = typer.Option(None, "--pm10", help="PM10 [ug/m3]."),
+        so2: float = typer.Option(None, "--so2", help="SO2 [ug/m3]."),
+        no2: float = typer.Option(None, "--no2", help="NO2 [ug/m3]."),
+        co: float = typer.Option(None, "--co", help="CO [mg/m3]."),
+        o3_8h: float = typer.Option(None, "--o3-8h",
+                                    help="O3 8-hour (daily max 8h for 24h) [ug/m3]."),
+        o3_1h: float = typer.Option(None, "--o3-1h", "--o3",
+                                    help="O3 1-hour (daily max 1h for 24h) [ug/m3]."),
+        so2_24h: float = typer.Option(None, "--so2-24h",
+                                      help="SO2 24h [ug/m3] for the 2012 SO2 1h > 800 rule."),
+        batch: Path = typer.Option(None, "--batch", help="CSV/XLSX of station rows."),
+        out: Path = typer.Option(None, "--out", help="Write the batch report as CSV."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    ) -> None:
+        """Air quality index (空气质量指数, HJ 633-2026/2012, US EPA): IAQI, AQI, primary, grade."""
+        if averaging not in ("24h", "1h"):
+            raise InputError.single("--averaging", f"must be 24h or 1h, not {averaging!r}")
+        report = "daily" if averaging == "24h" else "hourly"
+        if standard and standard.lower() not in STANDARDS:
+            raise InputError.single("--standard", f"unknown standard {standard!r}; known: "
+                                    + ", ".join(STANDARDS))
+        if batch is not None:
+            res, eds = _batch(batch, standard, date, report)
+            if out is not None:
+                res.to_csv(out, index=False, encoding="utf-8")
+            if as_json:
+                rows = []
+                for i, r in res.iterrows():
+                    s = aqi_mod.summary(r, eds[i], report)
+                    for k in ("station", "date"):
+                        if k in res.columns:
+                            s[k] = r[k]
+                    rows.append(s)
+                print_json(rows)
+            else:
+                keep = [c for c in ("station", "date", "aqi", "primary", "grade", "category_zh",
+                                    "category_en", "edition") if c in res.columns]
+                print_table(res[keep].to_dict("records"), title="AQI")
+                if out is not None:
+                    console.print(f"report written to {out}")
+            return
+        ed = _standard(standard, date)
+        vals = {"pm25_ug_m3": pm25, "pm10_ug_m3": pm10, "so2_ug_m3": so2, "no2_ug_m3": no2,
+                "co_mg_m3": co, "o3_8h_ug_m3": o3_8h, "so2_24h_ug_m3": so2_24h}
+        vals["o3_1h_ug_m3" if report == "daily" else "o3_ug_m3"] = o3_1h
+        _check_nonnegative(vals)
+        if all(v is None for v in vals.values()):
+            raise InputError.single("ehrisk aqi", "give at least one concentration "
+                                    "(--pm25, --pm10, --so2, --no2, --co, --o3-8h, --o3-1h) "
+                                    "or --batch FILE")
+        df = pd.DataFrame([{k: (np.nan if v is None else v) for k, v in vals.items()}])
+        try:
+            res = _report(df, ed, report)
+        except (KeyError, ValueError) as exc:
+            raise EhriskError(str(exc)) from None
+        s = aqi_mod.summary(res.iloc[0], ed, report)
+        if as_json:
+            print_json(s)
+            return
+        print_table([{"pollutant": k, "IAQI": v} for k, v in s["iaqi"].items()],
+                    title=f"{ed} {averaging}")
+        console.print(f"AQI {s['aqi']}  {s['grade'] or ''} {s['category'] or ''} "
+                      f"({s['category_en'] or 'not available'}); primary: "
+                      f"{', '.join(s['primary']) or '-'}")
+        if s["advice"]:
+            console.print(f"{s['advice']}\n{s['advice_en']}")
+
+    @app.command("aqhi")
+    def aqhi_cmd(
+        method: str = typer.Option("stieb-2008", "--method", "-m",
+                                   help="stieb-2008 | aqhi-plus | hk-epd | chen-2012-shanghai."),
+        no2_ppb: float = typer.Option(None, "--no2-ppb", help="NO2 3-h mean [ppb]."),
+        o3_ppb: float = typer.Option(None, "--o3-ppb", help="O3 3-h mean [ppb]."),
+        pm25_ug_m3: float = typer.Option(None, "--pm25-ug-m3", help="PM2.5 [ug/m3]."),
+        pm10_ug_m3: float = typer.Option(None, "--pm10-ug-m3", help="PM10 [ug/m3]."),
+        no2_ug_m3: float = typer.Option(None, "--no2-ug-m3", help="NO2 [ug/m3]."),
+        so2_ug_m3: float = typer.Option(None, "--so2-ug-m3", help="SO2 [ug/m3]."),
+        o3_ug_m3: float = typer.Option(None, "--o3-ug-m3", help="O3 [ug/m3]."),
+        pm25_1h: float = typer.Option(None, "--pm25-1h-ug-m3",
+                                      help="1-hour PM2.5 for AQHI+ [ug/m3]."),
+        hourly: Path = typer.Option(None, "--hourly",
+                                    help="CSV of one station's hourly values (column 'time')."),
+        out: Path = typer.Option(None, "--out", help="Write the hourly result as CSV."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
+    ) -> None:
+        """Air quality health index (空气质量健康指数): Canada, AQHI+, Hong Kong, Shanghai."""
+        key = method.strip().lower()
+        if key not in AQHI_METHODS:
+            raise InputError.single("--method", f"unknown method {method!r}; known: "
+                                    + ", ".join(AQHI_METHODS))
+        m = AQHI_METHODS[key]
+        if hourly is not None:
+            cols = [Column("time", "str", aliases=("date", "datetime", "时间"))]
+            names = set(aqhi_mod.METHOD_INPUTS.get(m, {"pm25": "pm25_ug_m3"}).values())
+            cols += [Column(n, "float", required=False, min_value=0, allow_blank=True)
+                     for n in sorted(names | {"pm25_ug_m3"})]
+            df = read_table(hourly, Schema(cols))
+            bad = pd.to_datetime(df["time"], errors="coerce").isna()
+            if bad.any():
+                raise InputError([Problem(str(hourly), f"not a time: {df['time'][i]!r}",
+                                          row=i + 2, column="time") for i in np.where(bad)[0]])
+            try:
+                res = aqhi_mod.from_hourly(df, m)
+            except (KeyError, ValueError) as exc:
+                raise InputError.single(str(hourly), str(exc)) from None
+            if out is not None:
+                res.to_csv(out, index=False, encoding="utf-8")
+            if as_json:
+                print_json([_aqhi_json(m, r) for _, r in res.iterrows()])
+            else:
+                print_table(res[["time", "level", "category_en", "category_zh"]]
+                            .astype(str).to_dict("records"), title=f"AQHI {m}")
+            return
+        given = {"no2_ppb": no2_ppb, "o3_ppb": o3_ppb, "pm25_ug_m3": pm25_ug_m3,
+                 "pm10_ug_m3": pm10_ug_m3, "no2_ug_m3": no2_ug_m3, "so2_ug_m3": so2_ug_m3,
+                 "o3_ug_m3": o3_ug_m3}
+        bad = [Problem("--" + k.replace("_", "-"), f"negative concentration: {v}")
+               for k, v in {**given, "pm25_1h_ug_m3": pm25_1h}.items() if v is not None and v < 0]
+        if bad:
+            raise InputError(bad)
+        if m == "aqhi-plus":
+            pm1 = pm25_1h if pm25_1h is not None else pm25_ug_m3
+            if pm1 is None:
+                raise InputError.single("--pm25-1h-ug-m3", "aqhi-plus needs 1-hour PM2.5")
+            res = aqhi_mod.aqhi(m, {}, pm25_1h_ug_m3=pm1)
+        else:
+            need = aqhi_mod.METHOD_INPUTS[m]
+            optional = {p for g in aqhi_mod.max_groups(m) for p in g}
+            missing = [k for p, k in need.items() if p not in optional and given[k] is None]
+            if optional and all(given[need[p]] is None for p in optional):
+                missing.append(" or --".join(need[p].replace("_", "-") for p in sorted(optional)))
+            if missing:
+                raise InputError([Problem("--" + k.replace("_", "-"),
+                                          f"required by method {m}") for k in missing])
+            conc = {k: (np.nan if given[k] is None else given[k]) for k in need.values()}
+            res = aqhi_mod.aqhi(m, conc, pm25_1h_ug_m3=pm25_1h)
+        r = res.iloc[0]
+        if as_json:
+            print_json(_aqhi_json(m, r))
+            return
+        console.print(f"AQHI ({m}): {r['level']}  {r['category_zh']} / {r['category_en']}")
+        console.print(f"general: {r['general_zh']} / {r['general_en']}")
+        console.print(f"sensitive: {r['sensitive_zh']} / {r['sensitive_en']}")
+
+
+def _aqhi_json(method: str, r: pd.Series) -> dict:
+    level = r["level"]
+    out = {"method": method,
+           "aqhi": (None if not level else (level if level == "10+" else int(level))),
+           "category": r["category_zh"] or None, "category_en": r["category_en"] or None,
+           "value": float(r["value"]), "er_total_pct": float(r["er_total_pct"]),
+           "aqhi_plus": (r["aqhi_plus"] or None),
+           "messages": {"general_zh": r["general_zh"], "general_en": r["general_en"],
+                        "sensitive_zh": r["sensitive_zh"], "sensitive_en": r["sensitive_en"]}}
+    if "time" in r.index:
+        out["time"] = str(r["time"])
+    return out
