@@ -67,3 +67,18 @@ def test_rsl_time_and_volume_conversions():
     assert float(units.mg_l_to_ug_l(0.46)) == pytest.approx(460)
     assert float(units.per_cm3_to_per_l(2)) == pytest.approx(2000)
     assert float(units.cm2_to_m2(6365)) == pytest.approx(0.6365)
+
+
+def test_dispersion_conversions():
+    # Independent: 1 kt = 1852/3600 m/s = 0.514444 m/s, so 10 kt = 5.14444 m/s (STAR class bound);
+    # 7000 ft x 0.3048 = 2133.6 m (Turner ceiling); 1 g/m3 = 1e6 ug/m3; 2.5 km = 2500 m.
+    assert float(units.m_s_to_knots(5.144444444)) == pytest.approx(10.0, rel=1e-9)
+    assert float(units.ft_to_m(7000)) == pytest.approx(2133.6)
+    assert float(units.g_m3_to_ug_m3(1.5e-5)) == pytest.approx(15.0)
+    assert float(units.km_to_m(2.5)) == pytest.approx(2500.0)
+    assert float(units.m_to_km(280.0)) == pytest.approx(0.28)
+
+
+def test_c_to_k():
+    # Independent: 0 degC = 273.15 K by definition of the Celsius scale; 25 degC = 298.15 K.
+    np.testing.assert_allclose(units.c_to_k([0.0, 25.0]), [273.15, 298.15])

@@ -186,3 +186,43 @@ def per_cm3_to_per_l(x):
 def cm2_to_m2(x):
     """Area [cm2] -> [m2] (RSL VF factor 1E-04 m2/cm2)."""
     return np.asarray(x, dtype=float) / CM2_PER_M2
+
+
+# --- dispersion (Gaussian plume, Turner stability) ------------------------------------------
+M_PER_NAUTICAL_MILE = 1852.0  # international nautical mile (exact, by definition)
+M_PER_FT = 0.3048  # international foot (exact, 1959 agreement)
+UG_PER_G = 1.0e6
+M_PER_KM = 1.0e3
+
+
+def m_s_to_knots(x):
+    """Speed [m/s] -> [kt] (1 kt = 1852 m / 3600 s)."""
+    return np.asarray(x, dtype=float) * 3600.0 / M_PER_NAUTICAL_MILE
+
+
+def ft_to_m(x):
+    """Length [ft] -> [m] (1 ft = 0.3048 m), e.g. cloud ceilings in the Turner method."""
+    return np.asarray(x, dtype=float) * M_PER_FT
+
+
+def g_m3_to_ug_m3(x):
+    """Mass concentration [g/m3] -> [ug/m3] (Gaussian plume with Q in g/s)."""
+    return np.asarray(x, dtype=float) * UG_PER_G
+
+
+def km_to_m(x):
+    """Distance [km] -> [m]."""
+    return np.asarray(x, dtype=float) * M_PER_KM
+
+
+def m_to_km(x):
+    """Distance [m] -> [km] (Pasquill-Gifford fits take x in km)."""
+    return np.asarray(x, dtype=float) / M_PER_KM
+
+
+ZERO_C_IN_K = 273.15
+
+
+def c_to_k(x):
+    """Temperature [degC] -> [K] (T = t + 273.15)."""
+    return np.asarray(x, dtype=float) + ZERO_C_IN_K
