@@ -45,7 +45,8 @@ def demo_region_step(ctx: RunContext) -> dict | None:
                                      if not str(c).startswith("X-"))
     grid = region.population_grid
     ctx.data["population_grid_path"] = _write_csv(
-        grid.loc[grid["pop_persons"] > 0, ["cell_id", "lon", "lat", "pop_persons"]],
+        grid.loc[grid["pop_persons"] > 0, ["cell_id", "lon", "lat", "pop_persons"]]
+        .rename(columns={"pop_persons": "population"}),
         inputs / "population_grid.csv")
     voc = region.voc.copy()
     voc = voc[pd.to_datetime(voc["time"]).dt.year == year]
@@ -59,6 +60,17 @@ def demo_region_step(ctx: RunContext) -> dict | None:
     ctx.data["concentrations_path"] = _write_csv(pd.DataFrame(rows),
                                                  inputs / f"voc_annual_mean_{year}.csv")
     ctx.data["air_quality"] = region.air_quality
+    met = region.meteorology.copy()
+    met["date"] = pd.to_datetime(met["time"]).dt.normalize()
+    rh = met.groupby("date")["rh_pct"].mean()
+    h = region.health
+    daily = pd.DataFrame({"date": pd.to_datetime(h["date"]).dt.strftime("%Y-%m-%d"),
+                          "death": h["deaths_nonaccidental"], "cvd": h["deaths_cardiovascular"],
+                          "resp": h["deaths_respiratory"], "temp_c": h["temp_mean_c"],
+                          "rh_pct": pd.to_datetime(h["date"]).map(rh).round(2).to_numpy(),
+                          "pm25_ug_m3": h["pm25_ug_m3"]})
+    ctx.data["health_path"] = _write_csv(daily, inputs / "daily_health_series.csv")
+    ctx.data["true_health_effects"] = region.meta.get("health_truth")
     return {"outputs": sorted(str(p) for p in paths.values()) if isinstance(paths, dict)
             else [], "label": region.meta.get("label"), "enterprises": int(len(ent)),
             "inventory_year": year, "substances": int(inv["substance"].nunique())}
@@ -114,3 +126,90 @@ def risk_step(ctx: RunContext) -> dict | None:
             "max_cancer_risk": float(worst["total_risk"]),
             "max_cancer_risk_location": str(worst["location_id"]),
             "max_hi": float(totals["hi"].max()) if len(totals) else math.nan}
+
+
+@step("screening")
+def screening_step(ctx: RunContext) -> dict | None:
+    """Priority-pollutant screening: the priority control pollutant list (优先控制污染物清单)."""
+    s = ctx.settings.screening
+    emissions = ctx.input_path("emissions") or ctx.data.get("emissions_path")
+    if not s.enabled or emissions is None:
+        return None
+    from pathlib import Path
+
+    from ehrisk.commands.screen import _write_outputs, run_screen
+
+    population = ctx.input_path("population") or ctx.data.get("population_grid_path")
+    result, stab, doc = run_screen(Path(emissions), Path(population) if population else None,
+                                   top_n=s.top_n)
+    paths = _write_outputs(ctx.out_dir / "screening", result, stab, doc)
+    table = result.table
+    tiers = table["tier"].value_counts().to_dict() if "tier" in table else {}
+    top = table.iloc[0]
+    return {"outputs": paths, "substances_ranked": int(len(table)),
+            "tiers": {str(k): int(v) for k, v in tiers.items()},
+            "top_substance": f"{top.get('name_zh', '')} ({top.get('cas', '')})"}
+
+
+@step("aqi")
+def aqi_step(ctx: RunContext) -> dict | None:
+    """Daily AQI reports (HJ 633, edition by date unless set) for every station and day."""
+    s = ctx.settings.aqi
+    if not s.enabled:
+        return None
+    from ehrisk.air import aqi as aqi_mod
+
+    path = ctx.input_path("stations")
+    if path is not None:
+        from ehrisk.io.tables import read_raw
+
+        hourly = read_raw(path)
+        for c in hourly.columns:
+            if c not in ("station_id", "time"):
+                hourly[c] = pd.to_numeric(hourly[c], errors="coerce")
+    elif "air_quality" in ctx.data:
+        hourly = ctx.data["air_quality"]
+    else:
+        return None
+    daily = aqi_mod.daily_from_hourly(hourly, time_col="time", station_col="station_id")
+    dates = pd.to_datetime(daily["date"])
+    parts = []
+    for edition in sorted({aqi_mod.aqi_standard_for(d) for d in dates}
+                          if s.standard == "auto" else {s.standard}):
+        sel = daily[[aqi_mod.aqi_standard_for(d) == edition for d in dates]] \
+            if s.standard == "auto" else daily
+        parts.append(aqi_mod.daily_report(sel, edition=edition))
+    report = pd.concat(parts, ignore_index=True).sort_values(["station_id", "date"])
+    path_out = _write_csv(report, ctx.out_dir / "air" / "aqi_daily.csv")
+    valid = report[report["aqi"].notna()]
+    share = valid.groupby("category_zh").size() / max(len(valid), 1)
+    return {"outputs": [path_out], "station_days": int(len(report)),
+            "editions": sorted(report["edition"].unique().tolist()),
+            "share_by_category": {k: round(float(v), 3) for k, v in share.items()}}
+
+
+@step("response")
+def response_step(ctx: RunContext) -> dict | None:
+    """Local exposure-response model on the daily health series (demo: known true effect),
+    with its model card."""
+    path = ctx.data.get("health_path")
+    if path is None:
+        return None
+    from ehrisk.air.response import fit_response, parse_lag
+    from ehrisk.air.response_card import write_card
+    from ehrisk.io.nmmaps import read_daily_series
+
+    data = read_daily_series(path)
+    fit = fit_response(data, "death", ["pm25_ug_m3"], lag=parse_lag("0-1"))
+    card_dir = ctx.out_dir / "response"
+    written = write_card(data, fit, card_dir)
+    summ = fit.summary()
+    res = {"outputs": [str(p) for p in (written.values() if isinstance(written, dict)
+                                        else written or [])],
+           "outcome": "death", "exposure": "pm25_ug_m3 (lag 0-1 mean)",
+           "er_percent_per_10": summ.get("er_percent_per_10"),
+           "ci_low": summ.get("ci_low"), "ci_high": summ.get("ci_high"),
+           "n_days": summ.get("n_days")}
+    if ctx.data.get("true_health_effects") is not None:
+        res["true_effect_in_demo"] = ctx.data["true_health_effects"]
+    return res

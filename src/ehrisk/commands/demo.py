@@ -38,6 +38,10 @@ standard = "auto"
 """
 
 
+def _fmt(v) -> str:
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo_cmd(
@@ -62,7 +66,7 @@ def register(app: typer.Typer) -> None:
             return
         console.print()
         for name, res in record["steps"].items():
-            summary = ", ".join(f"{k}={v}" for k, v in res.items()
+            summary = ", ".join(f"{k}={_fmt(v)}" for k, v in res.items()
                                 if k not in ("outputs", "seconds") and not isinstance(v, (list,
                                                                                           dict)))
             console.print(f"  [green]✓[/] {name} ({res['seconds']:.1f} s) {summary}",
