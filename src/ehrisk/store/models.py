@@ -1,0 +1,287 @@
+"""Data model of the risk-source database (一库), SQLAlchemy 2 declarative.
+
+Coordinates are longitude/latitude in WGS84 (EPSG:4326; CGCS2000 agrees to well under a metre)
+in ``lon``/``lat`` columns; polygons are WKT in ``geom_wkt``. On PostgreSQL the migration adds
+a PostGIS ``geom`` column to each spatial table, generated from these columns and indexed with
+GiST, so that spatial questions are answered by the database; the ORM never writes it.
+
+Natural keys (unique constraints) are what imports upsert on: an enterprise by its unified
+social credit code (统一社会信用代码), a stack by (enterprise, stack id), an emission by
+(enterprise, source, substance, medium, year, basis), and so on. Times are stored as naive
+UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+ENTERPRISE_STATUS = ("operating", "suspended", "closed")
+MEDIA = ("air", "water", "soil")
+EMISSION_BASIS = ("permit", "census", "monitoring", "estimate")
+RECEPTOR_TYPES = ("school", "kindergarten", "hospital", "care_home", "residential_area",
+                  "drinking_water_source", "other")
+STATION_KINDS = ("air", "water", "soil", "voc", "met")
+PROBLEM_STATUS = ("open", "in_progress", "rectified", "verified", "overdue")
+
+
+class Enterprise(Base):
+    """A facility (企业 / 风险源), keyed by its unified social credit code (GB 32100-2015)."""
+
+    __tablename__ = "enterprise"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    industry_code: Mapped[str | None] = mapped_column(String(8))   # GB/T 4754-2017
+    industry_name: Mapped[str | None] = mapped_column(String(200))
+    park_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    admin_code: Mapped[str | None] = mapped_column(String(12), index=True)   # GB/T 2260
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    permit_no: Mapped[str | None] = mapped_column(String(40))
+    permit_class: Mapped[str | None] = mapped_column(String(20))   # 重点/简化/登记管理
+    status: Mapped[str | None] = mapped_column(String(20))   # operating/suspended/closed
+    employees: Mapped[int | None] = mapped_column(Integer)
+    contact: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    stacks: Mapped[list[Stack]] = relationship(back_populates="enterprise",
+                                               cascade="all, delete-orphan")
+
+
+class Stack(Base):
+    """An air outlet (排气筒): height [m], inner diameter [m], exit velocity [m/s], exit
+    temperature [K]."""
+
+    __tablename__ = "stack"
+    __table_args__ = (UniqueConstraint("enterprise_id", "stack_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"),
+                                               index=True)
+    stack_id: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str | None] = mapped_column(String(200))
+    height_m: Mapped[float | None] = mapped_column(Float)
+    diameter_m: Mapped[float | None] = mapped_column(Float)
+    exit_velocity_m_s: Mapped[float | None] = mapped_column(Float)
+    exit_temp_k: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    enterprise: Mapped[Enterprise] = relationship(back_populates="stacks")
+
+
+class Outfall(Base):
+    """A water outfall (废水排放口) and its receiving water body (受纳水体)."""
+
+    __tablename__ = "outfall"
+    __table_args__ = (UniqueConstraint("enterprise_id", "outfall_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"),
+                                               index=True)
+    outfall_id: Mapped[str] = mapped_column(String(40))
+    discharge_type: Mapped[str | None] = mapped_column(String(20))   # direct / indirect
+    receiving_water: Mapped[str | None] = mapped_column(String(200))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+
+
+class Emission(Base):
+    """Yearly emission of one substance (排放量) [t/yr], with the unit and amount as given."""
+
+    __tablename__ = "emission"
+    __table_args__ = (UniqueConstraint("enterprise_id", "source_id", "cas", "medium", "year",
+                                       "basis"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"),
+                                               index=True)
+    source_id: Mapped[str] = mapped_column(String(40), default="")   # stack / outfall id or ""
+    cas: Mapped[str] = mapped_column(String(20), index=True)
+    medium: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(20))
+    amount_t_yr: Mapped[float] = mapped_column(Float)
+    amount_as_given: Mapped[float | None] = mapped_column(Float)
+    unit_as_given: Mapped[str | None] = mapped_column(String(20))
+
+
+class Storage(Base):
+    """On-site hazardous substance (风险物质) and its maximum quantity [t] (HJ 941 Q value)."""
+
+    __tablename__ = "storage"
+    __table_args__ = (UniqueConstraint("enterprise_id", "cas", "storage_form"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"),
+                                               index=True)
+    cas: Mapped[str] = mapped_column(String(20))
+    substance_name: Mapped[str | None] = mapped_column(String(200))
+    max_quantity_t: Mapped[float] = mapped_column(Float)
+    storage_form: Mapped[str] = mapped_column(String(40), default="")
+    process_units: Mapped[str | None] = mapped_column(Text)
+
+
+class Receptor(Base):
+    """A sensitive receptor (敏感受体): point and optional polygon, population [persons]."""
+
+    __tablename__ = "receptor"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    receptor_id: Mapped[str] = mapped_column(String(40), unique=True)
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    admin_code: Mapped[str | None] = mapped_column(String(12))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    population: Mapped[int | None] = mapped_column(Integer)
+    population_kind: Mapped[str | None] = mapped_column(String(40))
+    geom_wkt: Mapped[str | None] = mapped_column(Text)
+
+
+class Park(Base):
+    """An industrial park (工业园区) polygon."""
+
+    __tablename__ = "park"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    park_id: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str | None] = mapped_column(String(60))
+    admin_code: Mapped[str | None] = mapped_column(String(12))
+    geom_wkt: Mapped[str | None] = mapped_column(Text)
+
+
+class AdminUnit(Base):
+    """An administrative division (行政区划, GB/T 2260 code) polygon."""
+
+    __tablename__ = "admin_unit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    admin_code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    parent_code: Mapped[str | None] = mapped_column(String(12))
+    population: Mapped[int | None] = mapped_column(Integer)
+    geom_wkt: Mapped[str | None] = mapped_column(Text)
+
+
+class PopulationCell(Base):
+    """A population grid cell: centre lon/lat, population [persons]."""
+
+    __tablename__ = "population_cell"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cell_id: Mapped[str] = mapped_column(String(40), unique=True)
+    lon: Mapped[float] = mapped_column(Float, index=True)
+    lat: Mapped[float] = mapped_column(Float, index=True)
+    pop_persons: Mapped[float] = mapped_column(Float)
+    cell_size_m: Mapped[float | None] = mapped_column(Float)
+    admin_code: Mapped[str | None] = mapped_column(String(12))
+
+
+class Station(Base):
+    """A monitoring station (监测站点): air, water, soil, VOC or meteorological."""
+
+    __tablename__ = "station"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    park_id: Mapped[str | None] = mapped_column(String(40))
+    credit_code: Mapped[str | None] = mapped_column(String(18))   # enterprise self-monitoring
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+
+
+class Observation(Base):
+    """One monitored value: station, parameter (CAS or pseudo-id), time (UTC), value, unit."""
+
+    __tablename__ = "observation"
+    __table_args__ = (UniqueConstraint("station_id", "parameter", "time_utc"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id", ondelete="CASCADE"),
+                                            index=True)
+    parameter: Mapped[str] = mapped_column(String(40))
+    time_utc: Mapped[dt.datetime] = mapped_column(DateTime)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20))
+
+
+class Inspection(Base):
+    """An inspection (检查) of an enterprise: who, when, what."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (UniqueConstraint("enterprise_id", "inspection_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"),
+                                               index=True)
+    inspection_id: Mapped[str] = mapped_column(String(40))
+    date: Mapped[dt.date] = mapped_column(Date)
+    inspector: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(60))
+    summary: Mapped[str | None] = mapped_column(Text)
+
+
+class Problem(Base):
+    """A problem (问题) found at an enterprise, its required measure, deadline and status, so
+    that control is a closed loop (问题清单)."""
+
+    __tablename__ = "problem"
+    __table_args__ = (UniqueConstraint("enterprise_id", "problem_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"),
+                                               index=True)
+    problem_id: Mapped[str] = mapped_column(String(40))
+    inspection_id: Mapped[str | None] = mapped_column(String(40))
+    found_on: Mapped[dt.date] = mapped_column(Date)
+    found_by: Mapped[str | None] = mapped_column(String(200))
+    finding: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    evidence: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ImportBatch(Base):
+    """One import run: who, when, which file (SHA-256), what it did."""
+
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    n_rows: Mapped[int] = mapped_column(Integer)
+    n_inserted: Mapped[int] = mapped_column(Integer)
+    n_updated: Mapped[int] = mapped_column(Integer)
+    n_unchanged: Mapped[int] = mapped_column(Integer)
+    n_deleted: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChangeLog(Base):
+    """One versioned change of one record (版本记录): operation, old and new values (JSON)."""
+
+    __tablename__ = "change_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    op: Mapped[str] = mapped_column(String(10))          # insert / update / delete
+    entity: Mapped[str] = mapped_column(String(40))      # kind name, e.g. "stacks"
+    entity_key: Mapped[str] = mapped_column(String(300))  # JSON of the natural key
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    changes: Mapped[str] = mapped_column(Text)            # JSON {field: [old, new]}
