@@ -20,7 +20,10 @@ def test_demo_runs_and_records_provenance(demo_run):
     assert code == 0
     prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
     assert prov["synthetic"] is True and "合成" in prov["label"]
-    assert {"demo_region", "screening_levels", "risk"} <= set(prov["steps"])
+    assert {"demo_region", "database", "screening_levels", "risk", "screening", "aqi",
+            "response"} <= set(prov["steps"])
+    assert prov["steps"]["database"]["loaded"]["enterprises"] == 150
+    assert any(p.endswith(".pdf") for p in prov["steps"]["database"]["outputs"])
     # every output listed with a checksum, every reference table with its checksum
     assert "screening_levels.csv" in prov["outputs_sha256"]
     assert "toxicity_epa_rsl" in prov["refdata_sha256"]

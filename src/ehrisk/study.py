@@ -78,6 +78,15 @@ class AqiSettings(_Section):
     standard: str = Field("auto", description="hj633-2026, hj633-2012 or auto (by date).")
 
 
+class DatabaseSettings(_Section):
+    enabled: bool = Field(True, description="Load the demo region into the risk-source database "
+                                            "(一库) and write enterprise files (一企一档).")
+    url: str | None = Field(None, description="Database URL or SQLite path; default: "
+                                              "ehrisk.sqlite in the output folder.")
+    enterprise_files: int = Field(1, ge=0, description="How many enterprise files (DOCX and PDF) "
+                                                       "to write, largest emitters first.")
+
+
 class StudySettings(_Section):
     """The whole study file."""
 
@@ -87,6 +96,7 @@ class StudySettings(_Section):
     screening_levels: ScreeningLevelSettings = Field(default_factory=ScreeningLevelSettings)
     risk: RiskSettings = Field(default_factory=RiskSettings)
     aqi: AqiSettings = Field(default_factory=AqiSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
 
 
 def load_settings(path: str | Path) -> StudySettings:

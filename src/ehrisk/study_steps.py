@@ -76,6 +76,37 @@ def demo_region_step(ctx: RunContext) -> dict | None:
             "inventory_year": year, "substances": int(inv["substance"].nunique())}
 
 
+@step("database")
+def database_step(ctx: RunContext) -> dict | None:
+    """Load the demo region into the risk-source database (一库) and write the enterprise
+    files (一企一档) of the largest emitters, as DOCX and PDF."""
+    s = ctx.settings.database
+    region = ctx.data.get("region")
+    if not s.enabled or region is None:
+        return None
+    from ehrisk.store import load_demo
+    from ehrisk.store.db import open_engine, session_scope
+    from ehrisk.store.enterprise_file import write_file
+
+    url = s.url or str(ctx.out_dir / "ehrisk.sqlite")
+    engine = open_engine(url)
+    with session_scope(engine) as session:
+        summary = load_demo(session, region)
+    em = region.emissions
+    top = (em[em["medium"] == "air"].groupby("credit_code")["amount_t_yr"].sum()
+           .sort_values(ascending=False).index[: s.enterprise_files])
+    outputs = []
+    with session_scope(engine) as session:
+        for code in top:
+            for ext in ("docx", "pdf"):
+                res = write_file(session, code, ctx.out_dir / "enterprise_files" / f"{code}.{ext}")
+                outputs.append(res["file"])
+    engine.dispose()
+    loaded = {str(r.get("kind")): int(r.get("inserted", 0)) for r in summary
+              if isinstance(r, dict)}
+    return {"outputs": outputs, "database": url, "loaded": loaded}
+
+
 @step("screening_levels")
 def screening_levels_step(ctx: RunContext) -> dict | None:
     """Tabulate screening levels (US EPA RSL or HJ 25.3-2019) for the study's substances."""
