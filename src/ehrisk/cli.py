@@ -29,6 +29,8 @@ COMMAND_MODULES = (
     "db",
     "plume",
     "bench",
+    "grade",
+    "riskmap",
 )
 
 app = typer.Typer(
