@@ -21,6 +21,7 @@ chooses the HJ 633 edition by date.
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from functools import cache
 
 import numpy as np
@@ -471,7 +472,8 @@ def daily_from_hourly(df: pd.DataFrame, time_col: str = "time",
             continue
         a = grid(col)
         cnt = np.isfinite(a).sum(axis=1)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN days -> NaN, by design
             m = np.nanmean(a, axis=1)
         out[col] = np.where(cnt >= min24, m, np.nan)
         out[f"n_hours_{col}"] = cnt
@@ -483,7 +485,8 @@ def daily_from_hourly(df: pd.DataFrame, time_col: str = "time",
         out["o3_1h_ug_m3"] = np.where(cnt >= min24, mx, np.nan)
         win = np.lib.stride_tricks.sliding_window_view(a, 8, axis=1)  # (n, 17, 8)
         wcnt = np.isfinite(win).sum(axis=2)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows -> NaN
             wmean = np.where(wcnt >= min8, np.nanmean(win, axis=2), np.nan)
         nvalid = np.isfinite(wmean).sum(axis=1)
         with np.errstate(all="ignore"):
