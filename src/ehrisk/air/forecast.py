@@ -1,0 +1,247 @@
+"""Daily AQI forecasts per station and city, 1-7 days ahead, and their evaluation.
+
+Public functions:
+
+- :func:`prepare_daily` — hourly observations -> daily table with the observed AQI.
+- :func:`evaluate_holdout` — train up to a date, forecast every later day from each issue
+  day, score as forecast offices do (:mod:`ehrisk.air.forecast_eval`), with persistence and a
+  plain gradient-boosting model as baselines.
+- :func:`forecast_ahead` — forecast the days after the end of the data.
+
+HJ 633-2026 requires forecasts for at least the next three days; leads up to 7 are supported.
+Observed meteorology of the target day stands in for a meteorological forecast when evaluating
+on history ("perfect-prognosis" evaluation, which flatters the scores compared with real
+forecasts); beyond the end of the data the last observed day's meteorology is assumed to
+persist (:data:`MET_ASSUMPTION`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ehrisk.air.forecast_aqi import daily_aqi_frame, default_edition, grade_number, grade_table
+from ehrisk.air.forecast_data import (
+    DAILY_POLLUTANTS,
+    complete_calendar,
+    daily_table,
+    design_matrix,
+    targets,
+)
+from ehrisk.air.forecast_eval import evaluate_pairs
+from ehrisk.air.forecast_model import GbmForecaster, fit_plain, plain_features
+
+MAX_LEAD_DAYS = 7
+CITY = "city"
+MET_ASSUMPTION = ("meteorology of the days after the data end is not known: the last observed "
+                  "day's meteorology is assumed to persist (用最后一日观测气象代替气象预报); "
+                  "replace with a meteorological forecast for operational use")
+
+
+def prepare_daily(hourly: pd.DataFrame, edition: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Daily table (one row per station and calendar day, gaps filled with NaN rows) with
+    the observed ``aqi`` [-] and ``primary_pollutant`` of the chosen HJ 633 edition.
+
+    Parameters
+    ----------
+    hourly : DataFrame
+        Hourly station observations (see :func:`ehrisk.air.forecast_data.daily_table`).
+    edition : str or None
+        ``"hj633-2012"`` or ``"hj633-2026"``; None picks the edition in force at the end of
+        the data (:func:`ehrisk.air.forecast_aqi.default_edition`).
+
+    Returns
+    -------
+    daily : DataFrame
+    edition : str
+    """
+    ed = edition or default_edition(hourly["time"])
+    daily = complete_calendar(daily_table(hourly))
+    a = daily_aqi_frame(daily, ed)
+    daily["aqi"] = a["aqi"].to_numpy()
+    daily["primary_pollutant"] = a["primary_pollutant"].to_numpy()
+    return daily, ed
+
+
+def _check_leads(lead_days: Sequence[int]) -> list[int]:
+    leads = sorted({int(k) for k in lead_days})
+    if not leads or leads[0] < 1 or leads[-1] > MAX_LEAD_DAYS:
+        raise ValueError(f"lead days must lie in 1..{MAX_LEAD_DAYS}, got {list(lead_days)}")
+    return leads
+
+
+def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int] = (1,),
+                     edition: str | None = None, test_until=None, baselines: bool = True,
+                     range_half_width: float = 0.25, seed: int = 0, max_iter: int = 600,
+                     progress: Callable[[str], None] | None = None) -> dict:
+    """Train on target days up to ``train_until`` and score forecasts of the later days.
+
+    Parameters
+    ----------
+    hourly : DataFrame
+        Hourly station observations.
+    train_until : date-like
+        Last target day used for training; every later target day (up to ``test_until`` or
+        the end of the data) is forecast and scored.
+    lead_days : sequence of int
+        Lead times [d] to evaluate (1 = next day).
+    edition : str or None
+        HJ 633 edition of AQI and grades (None: the edition in force at the end of the data).
+    baselines : bool
+        Also score persistence and the plain gradient-boosting model.
+    range_half_width : float
+        Relative half-width of the issued AQI range [-] for the AQI range accuracy.
+    seed : int
+        Random seed of the models.
+    max_iter : int
+        Boosting iterations of the AQI models (:class:`GbmForecaster`).
+    progress : callable or None
+        Called with a short message before each model fit (for a progress display).
+
+    Returns
+    -------
+    dict
+        ``edition``, ``train_until``, ``test_period``, ``model`` (scores of
+        :func:`ehrisk.air.forecast_eval.evaluate_pairs`) and, with ``baselines``,
+        ``persistence`` and ``plain_gbm``; ``pairs`` holds the forecast-observation table.
+    """
+    leads = _check_leads(lead_days)
+    daily, ed = prepare_daily(hourly, edition)
+    t_split = pd.Timestamp(train_until)
+    t_end = pd.Timestamp(test_until) if test_until is not None else daily["date"].max()
+    frames = {"model": [], "persistence": [], "plain_gbm": []}
+    for k in leads:
+        X, meta = design_matrix(daily, k)
+        Y = targets(daily, k, [*DAILY_POLLUTANTS, "aqi", "primary_pollutant"])
+        train = (meta["target_date"] <= t_split).to_numpy()
+        test = ((meta["target_date"] > t_split) & (meta["target_date"] <= t_end)
+                & Y["aqi"].notna()).to_numpy()
+        if test.sum() == 0:
+            raise ValueError(f"no observed days after {t_split.date()} to evaluate")
+        if progress:
+            progress(f"lead {k} d: fitting gradient-boosting models")
+        model = GbmForecaster(edition=ed, seed=seed, max_iter=max_iter).fit(
+            X[train], Y.loc[train, "aqi"],
+                                                         Y.loc[train, list(DAILY_POLLUTANTS)])
+        pred = model.predict(X[test])
+        base = meta[test].assign(lead_days=k, aqi_observed=Y.loc[test, "aqi"].to_numpy(),
+                                 primary_observed=Y.loc[test, "primary_pollutant"].fillna("")
+                                 .to_numpy())
+        frames["model"].append(base.assign(aqi_forecast=pred["aqi"].to_numpy(),
+                                           aqi_lo=pred["aqi_lo"].to_numpy(),
+                                           aqi_hi=pred["aqi_hi"].to_numpy(),
+                                           primary_forecast=pred["primary_pollutant"]
+                                           .to_numpy()))
+        if baselines:
+            persist = X.loc[test, "d0_aqi"].to_numpy()
+            prim = daily.sort_values(["station", "date"]).reset_index(drop=True)
+            frames["persistence"].append(base.assign(
+                aqi_forecast=persist,
+                primary_forecast=prim.loc[test, "primary_pollutant"].fillna("").to_numpy()))
+            if progress:
+                progress(f"lead {k} d: fitting the plain baseline")
+            plain = fit_plain(X[train], Y.loc[train, "aqi"], seed=seed)
+            frames["plain_gbm"].append(base.assign(
+                aqi_forecast=plain.predict(X.loc[test, plain_features(X)])))
+    out: dict = {"edition": ed, "train_until": str(t_split.date()),
+                 "test_period": [str((t_split + pd.Timedelta(days=1)).date()),
+                                 str(t_end.date())],
+                 "meteorology": "observed meteorology of the target day stands in for the "
+                                "meteorological forecast (perfect prognosis)"}
+    pairs = pd.concat(frames["model"], ignore_index=True)
+    out["model"] = evaluate_pairs(pairs, ed, range_half_width)
+    if baselines:
+        out["persistence"] = evaluate_pairs(pd.concat(frames["persistence"]), ed,
+                                            range_half_width)
+        out["plain_gbm"] = evaluate_pairs(pd.concat(frames["plain_gbm"]), ed,
+                                          range_half_width)
+    out["pairs"] = pairs
+    return out
+
+
+def _grade_columns(aqi, edition: str) -> pd.DataFrame:
+    g = grade_table(edition)
+    n = grade_number(aqi, edition)
+    idx = np.clip(n - 1, 0, len(g) - 1)
+    return pd.DataFrame({"grade": np.where(n > 0, g["grade"].to_numpy()[idx], ""),
+                         "category_zh": np.where(n > 0, g["category_zh"].to_numpy()[idx], ""),
+                         "category_en": np.where(n > 0, g["category_en"].to_numpy()[idx], "")})
+
+
+def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = None,
+                   interval: float = 0.8, seed: int = 0, max_iter: int = 600,
+                   progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Forecast the ``days`` days after the last day of the data, per station and city.
+
+    Models are trained on all the data for each lead time; the issue day is the last day
+    with observations. Meteorology after the data end follows :data:`MET_ASSUMPTION`.
+
+    Parameters
+    ----------
+    hourly : DataFrame
+        Hourly station observations.
+    days : int
+        Number of days ahead [d], 1..7 (HJ 633-2026 asks for at least 3).
+    edition : str or None
+        HJ 633 edition of AQI and grades.
+    interval : float
+        Central prediction-interval probability [-].
+    max_iter : int
+        Boosting iterations of the AQI models.
+
+    Returns
+    -------
+    DataFrame
+        ``area, issue_date, target_date, lead_days, aqi, aqi_lo, aqi_hi, grade, category_zh,
+        category_en, primary_pollutant`` and forecast daily pollutants [ug/m3; CO mg/m3].
+        City rows (``area == "city"``) take the AQI of the mean forecast concentrations over
+        stations (HJ 633: city values from the mean of the city's stations) and the mean
+        interval bounds.
+    """
+    leads = _check_leads(range(1, int(days) + 1))
+    daily, ed = prepare_daily(hourly, edition)
+    last = daily["date"].max()
+    rows = []
+    for k in leads:
+        X, meta = design_matrix(daily, k)
+        Y = targets(daily, k, [*DAILY_POLLUTANTS, "aqi"])
+        train = Y["aqi"].notna().to_numpy()
+        if progress:
+            progress(f"lead {k} d: fitting")
+        model = GbmForecaster(edition=ed, interval=interval, seed=seed, max_iter=max_iter).fit(
+            X[train], Y.loc[train, "aqi"], Y.loc[train, list(DAILY_POLLUTANTS)])
+        issue = (meta["issue_date"] == last).to_numpy()
+        Xi = X[issue].copy()
+        for c in [c for c in X.columns if c.startswith("f_")]:
+            Xi[c] = Xi[f"d0_{c[2:]}"]
+        for c in [c for c in X.columns if c.startswith("chg_")]:
+            Xi[c] = 0.0
+        for c, src in (("between_wspm_m_s", "d0_wspm_m_s"), ("between_rain_mm", "d0_rain_mm")):
+            if c in Xi:
+                Xi[c] = Xi[src] * (1 if c.endswith("m_s") else k - 1)
+        pred = model.predict(Xi)
+        pred.insert(0, "lead_days", k)
+        pred.insert(0, "target_date", meta.loc[issue, "target_date"].to_numpy())
+        pred.insert(0, "issue_date", last)
+        pred.insert(0, "area", meta.loc[issue, "station"].to_numpy())
+        rows.append(pred)
+    st = pd.concat(rows, ignore_index=True)
+    city = st.groupby(["issue_date", "target_date", "lead_days"], as_index=False)[
+        [*DAILY_POLLUTANTS, "aqi_lo", "aqi_hi"]].mean()
+    ca = daily_aqi_frame(city, ed)
+    city["aqi"] = ca["aqi"].to_numpy()
+    city["primary_pollutant"] = ca["primary_pollutant"].to_numpy()
+    city["area"] = CITY
+    out = pd.concat([st, city], ignore_index=True)
+    out["aqi"] = np.ceil(out["aqi"])
+    out["aqi_lo"] = np.floor(np.minimum(out["aqi_lo"], out["aqi"]))
+    out["aqi_hi"] = np.ceil(np.maximum(out["aqi_hi"], out["aqi"]))
+    out = pd.concat([out, _grade_columns(out["aqi"], ed)], axis=1)
+    cols = ["area", "issue_date", "target_date", "lead_days", "aqi", "aqi_lo", "aqi_hi",
+            "grade", "category_zh", "category_en", "primary_pollutant", *DAILY_POLLUTANTS]
+    out = out[cols].sort_values(["area", "lead_days"]).reset_index(drop=True)
+    out.attrs["edition"] = ed
+    out.attrs["meteorology"] = MET_ASSUMPTION
+    return out
