@@ -9,7 +9,7 @@ standard and edition live in the submodules (``refdata.chemicals``, ``refdata.ex
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -27,7 +27,7 @@ def table_names() -> list[str]:
     return sorted(p.name[:-4] for p in root.iterdir() if p.name.endswith(".csv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str) -> pd.DataFrame:
     root = resources.files(TABLES_PACKAGE)
     path = root / f"{name}.csv"
