@@ -327,9 +327,9 @@ POP_CSV = "enterprise,population_5km\nE1,200000\nE2,50000\nE3,1000\n"
 
 @pytest.fixture()
 def fixture_cli(cli, monkeypatch):
-    import ehrisk.commands.screen as screen_cmd
+    import ehrisk.reports.priority_list as service
 
-    monkeypatch.setattr(screen_cmd, "load_catalog",
+    monkeypatch.setattr(service, "load_catalog",
                         lambda dataset: SubstanceCatalog.from_frames(TOX, CHEM, LISTS))
     return cli
 

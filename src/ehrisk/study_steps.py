@@ -168,12 +168,12 @@ def screening_step(ctx: RunContext) -> dict | None:
         return None
     from pathlib import Path
 
-    from ehrisk.commands.screen import _write_outputs, run_screen
+    from ehrisk.reports.priority_list import run_screen, write_outputs
 
     population = ctx.input_path("population") or ctx.data.get("population_grid_path")
     result, stab, doc = run_screen(Path(emissions), Path(population) if population else None,
                                    top_n=s.top_n)
-    paths = _write_outputs(ctx.out_dir / "screening", result, stab, doc)
+    paths = write_outputs(ctx.out_dir / "screening", result, stab, doc)
     table = result.table
     tiers = table["tier"].value_counts().to_dict() if "tier" in table else {}
     top = table.iloc[0]

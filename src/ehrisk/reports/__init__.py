@@ -1,0 +1,1 @@
+"""Service layer: turn science results into files (tables, workbooks, reports)."""
