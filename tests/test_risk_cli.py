@@ -87,3 +87,26 @@ def test_risk_gbk_file(cli, tmp_path):
     p = _write(tmp_path, "名称,介质,浓度,单位\nbenzene,空气,-3,ug/m3\n", enc="gbk")
     code, out, err = cli("risk", str(p))
     assert code == 2 and "row 2" in err and "negative" in err
+
+
+def test_risk_hj25_soil_at_gb36600_screening_value_is_target_risk(cli, tmp_path):
+    """At the GB 36600-2018 first-class screening value of benzene (1 mg/kg, Table 1 item 23),
+    HJ 25.3-2019 forward risk is about the 1e-6 target the value was derived for (the standard
+    rounds; 10 % as in tests/reference/test_gb36600_2018.py)."""
+    import json
+
+    f = tmp_path / "soil.csv"
+    f.write_text("cas,medium,concentration,unit,location_id\n71-43-2,soil,1,mg/kg,S1\n",
+                 encoding="utf-8")
+    code, out, err = cli("risk", f, "--params", "hj25.3-2019", "--land-use", "first-class",
+                         "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["totals"][0]["total_risk"] == pytest.approx(1e-6, rel=0.10)
+
+
+def test_risk_hj25_rejects_air_medium(cli, tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("cas,medium,concentration,unit\n71-43-2,air,1,ug/m3\n", encoding="utf-8")
+    code, out, err = cli("risk", f, "--params", "hj25.3-2019")
+    assert code == 2 and "row 2" in err and "medium" in err and "Traceback" not in err

@@ -33,13 +33,53 @@ def _screening_level(cas: str, medium: str, receptor: str, params: str, land_use
                 title=f"Screening level / 筛选值 (TR={target_risk:g}, THQ={target_hq:g})")
 
 
+def _risk_hj25(path: Path, land_use: str, as_json: bool, out: Path | None) -> None:
+    """Forward soil/groundwater risk per HJ 25.3-2019 (all pathways of the land use)."""
+    import pandas as pd
+
+    from ehrisk.risk import hj25_3_2019 as hj
+
+    if land_use not in ("first-class", "second-class"):
+        raise EhriskError(f"unknown --land-use {land_use!r}; expected first-class or "
+                          "second-class")
+    conc = read_concentrations(path, params="hj25.3-2019")
+    parts = []
+    for (loc, medium), grp in conc.groupby(["location_id", "medium"], sort=False):
+        if medium == "soil":
+            res = hj.soil_risk(dict(zip(grp["cas"], grp["conc"], strict=True)), land_use)
+        else:  # groundwater, ug/L -> mg/L
+            res = hj.groundwater_risk(dict(zip(grp["cas"], grp["conc"] / 1000.0, strict=True)),
+                                      land_use)
+        if "medium" not in res.columns:
+            res.insert(0, "medium", medium)
+        res.insert(0, "location_id", loc)
+        parts.append(res)
+    detail = pd.concat(parts, ignore_index=True)
+    tot = detail[detail["pathway"] == "total"]
+    totals = tot.groupby("location_id", sort=False).agg(total_risk=("cr", "sum"),
+                                                         hi=("hq", "sum")).reset_index()
+    if out is not None:
+        detail.to_csv(out, index=False, encoding="utf-8-sig")
+    if as_json:
+        print_json({"params": "hj25.3-2019", "land_use": land_use, "file": str(path),
+                    "detail": detail.to_dict("records"), "totals": totals.to_dict("records")})
+        return
+    cols = [c for c in ("location_id", "medium", "cas", "pathway", "cr", "hq") if c in detail]
+    print_table(detail[cols].to_dict("records"),
+                title=f"HJ 25.3-2019 risk / 风险 ({land_use})")
+    print_table(totals.to_dict("records"), title="Totals / 合计 (CR, HI)")
+
+
 def _risk(path: Path, receptor: str, params: str, as_json: bool, out: Path | None,
-          monte_carlo: int, seed: int | None) -> None:
+          monte_carlo: int, seed: int | None, land_use: str | None = None) -> None:
     from ehrisk.risk import engine
     from ehrisk.risk import montecarlo as mc
 
+    if params == "hj25.3-2019":
+        _risk_hj25(path, land_use or "first-class", as_json, out)
+        return
     if params != "epa-rsl":
-        raise EhriskError(f"forward risk supports --params epa-rsl only (got {params!r})")
+        raise EhriskError(f"unknown --params {params!r}; expected epa-rsl or hj25.3-2019")
     if receptor not in ("resident", "worker"):
         raise EhriskError(f"unknown receptor {receptor!r}; expected resident or worker")
     conc = read_concentrations(path)
@@ -104,11 +144,15 @@ def register(app: typer.Typer) -> None:
         path: Path = typer.Argument(..., help="concentrations CSV/XLSX: cas|name, medium, "
                                               "concentration, unit[, location_id]"),
         receptor: str = typer.Option("resident", "--receptor", help="resident | worker"),
-        params: str = typer.Option("epa-rsl", "--params", help="epa-rsl"),
+        params: str = typer.Option("epa-rsl", "--params",
+                                   help="epa-rsl (air, tapwater, soil) | hj25.3-2019 (soil, "
+                                        "groundwater)"),
+        land_use: str = typer.Option(None, "--land-use",
+                                     help="HJ 25.3: first-class (default) | second-class"),
         as_json: bool = typer.Option(False, "--json", help="print JSON only"),
         out: Path = typer.Option(None, "--out", help="write per-pathway results to this CSV"),
         monte_carlo: int = typer.Option(0, "--monte-carlo", min=0, help="number of MC samples"),
         seed: int = typer.Option(None, "--seed", help="random seed for --monte-carlo"),
     ) -> None:
         """Forward health risk (HQ, HI, cancer risk) for given concentrations / 健康风险计算."""
-        _risk(path, receptor, params, as_json, out, monte_carlo, seed)
+        _risk(path, receptor, params, as_json, out, monte_carlo, seed, land_use)

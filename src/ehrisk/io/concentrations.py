@@ -49,10 +49,18 @@ def _resolve_cas(query: str) -> str:
         raise KeyError(str(exc)) from None
 
 
-def read_concentrations(path: Path) -> pd.DataFrame:
+def read_concentrations(path: Path, params: str = "epa-rsl") -> pd.DataFrame:
     """Read and check a concentration table; return ``location_id, cas, medium, conc`` in
-    standard units (ug/m3, ug/L, mg/kg). All problems are raised together (InputError)."""
+    standard units (ug/m3, ug/L, mg/kg). All problems are raised together (InputError).
+
+    ``params`` chooses the toxicity dataset the substances are checked against: ``epa-rsl``
+    (media air, tapwater, soil) or ``hj25.3-2019`` (media soil and groundwater; groundwater
+    concentrations are returned in ug/L like tap water).
+    """
     from ehrisk.risk import rsl
+
+    if params == "hj25.3-2019":
+        return _read_hj25(path)
 
     fname = str(path)
     raw = read_raw(path)
@@ -110,3 +118,47 @@ def read_concentrations(path: Path) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     return pd.DataFrame(out)
+
+
+def _read_hj25(path: Path) -> pd.DataFrame:
+    """The HJ 25.3-2019 variant of :func:`read_concentrations` (soil, groundwater)."""
+    from ehrisk.refdata.toxicity import toxicity
+
+    fname = str(path)
+    df = parse_frame(read_raw(path), CONC_SCHEMA, fname)
+    tox = toxicity("hj25.3-2019")
+    pc = ProblemCollector(fname)
+    out = []
+    for i, r in enumerate(df.to_dict("records")):
+        row = i + 2
+        cas_in = str(r.get("cas", "") or "").strip() or str(r.get("name", "") or "").strip()
+        try:
+            cas = _resolve_cas(cas_in)
+        except KeyError as exc:
+            pc.add(str(exc.args[0] if exc.args else exc), row=row, column="cas")
+            continue
+        if cas not in tox.index:
+            pc.add(f"no HJ 25.3-2019 toxicity values for {cas}", row=row, column="cas")
+            continue
+        m = str(r["medium"]).strip().lower()
+        medium = {"soil": "soil", "土壤": "soil", "groundwater": "groundwater",
+                  "地下水": "groundwater"}.get(m)
+        if medium is None:
+            pc.add(f"unknown medium {r['medium']!r}; HJ 25.3-2019 takes soil or groundwater",
+                   row=row, column="medium")
+            continue
+        unit_map = SOIL_UNITS if medium == "soil" else units.WATER_CONC_TO_UG_L
+        unit_key = str(r["unit"]).strip().lower().replace(" ", "")
+        factor = unit_map.get(unit_key)
+        if factor is None:
+            pc.add(f"unknown unit {r['unit']!r} for {medium}; accepted: {', '.join(unit_map)}",
+                   row=row, column="unit")
+            continue
+        loc = str(r.get("location_id", "") or "").strip() or "all"
+        out.append({"location_id": loc, "cas": cas, "medium": medium,
+                    "conc": float(r["concentration"]) * factor})
+    pc.raise_if_any()
+    return pd.DataFrame(out)
+
+
+SOIL_UNITS = units.SOIL_CONC_TO_MG_KG
