@@ -23,6 +23,9 @@ HEADER = ('"No","year","month","day","hour","PM2.5","PM10","SO2","NO2","CO","O3"
           '"PRES","DEWP","RAIN","wd","WSPM","station"')
 
 
+COVERAGE_LO, COVERAGE_HI = 0.72, 0.88  # split-conformal: ~nominal 0.80 under exchangeability
+
+
 def _prsa_dir(shared_dir):
     return shared_dir / "refdata" / "beijing_prsa"
 
@@ -160,4 +163,6 @@ def test_beijing_holdout_reaches_target(shared_dir):
     pairs = res["pairs"]
     inside = ((pairs["aqi_lo"] <= pairs["aqi_observed"]) &
               (pairs["aqi_observed"] <= pairs["aqi_hi"])).mean()
-    assert 0.65 <= inside <= 0.95  # nominal 80 % interval
+    # nominal 80 % interval, conformalized on the last training year (Mar 2015 - Feb 2016);
+    # measured 84.8 % on the hold-out year (docs/forecast.md)
+    assert COVERAGE_LO <= inside <= COVERAGE_HI

@@ -123,8 +123,8 @@ def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int]
         if progress:
             progress(f"lead {k} d: fitting gradient-boosting models")
         model = GbmForecaster(edition=ed, seed=seed, max_iter=max_iter).fit(
-            X[train], Y.loc[train, "aqi"],
-                                                         Y.loc[train, list(DAILY_POLLUTANTS)])
+            X[train], Y.loc[train, "aqi"], Y.loc[train, list(DAILY_POLLUTANTS)],
+            target_dates=meta.loc[train, "target_date"].to_numpy())
         pred = model.predict(X[test])
         base = meta[test].assign(lead_days=k, aqi_observed=Y.loc[test, "aqi"].to_numpy(),
                                  primary_observed=Y.loc[test, "primary_pollutant"].fillna("")
@@ -211,7 +211,8 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
         if progress:
             progress(f"lead {k} d: fitting")
         model = GbmForecaster(edition=ed, interval=interval, seed=seed, max_iter=max_iter).fit(
-            X[train], Y.loc[train, "aqi"], Y.loc[train, list(DAILY_POLLUTANTS)])
+            X[train], Y.loc[train, "aqi"], Y.loc[train, list(DAILY_POLLUTANTS)],
+            target_dates=meta.loc[train, "target_date"].to_numpy())
         issue = (meta["issue_date"] == last).to_numpy()
         Xi = X[issue].copy()
         for c in [c for c in X.columns if c.startswith("f_")]:

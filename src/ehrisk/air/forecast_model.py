@@ -9,8 +9,12 @@ with a station code among the features (:func:`ehrisk.air.forecast_data.design_m
   chosen on the validation year March 2015 - February 2016, never on the hold-out year).
 - Prediction interval: quantile boosting (pinball loss) on log(AQI) at the lower and upper
   quantiles of the requested central interval (Friedman 2001; Koenker & Bassett 1978),
-  conformalized on a held-out quarter of the training rows (Romano, Patterson & Candes 2019,
-  "Conformalized quantile regression", NeurIPS).
+  conformalized (Romano, Patterson & Candes 2019, "Conformalized quantile regression",
+  NeurIPS, eq. (6)-(7)). With target dates and at least two years of training data the
+  calibration set is the **last training year** (quantile models first fitted on the earlier
+  years, scored on the last year, then refitted on all training rows and widened by that
+  score quantile): a time-ordered split, because random rows of autocorrelated daily series
+  give too optimistic scores. Otherwise a random quarter of the training rows is used.
 - Pollutants: one log-target model per daily pollutant; the primary pollutant is the one with
   the largest forecast IAQI (HJ 633 rule applied to the forecast values).
 - Baselines: persistence (tomorrow = today) and the "plain" model (same-day daily pollutants
@@ -32,6 +36,8 @@ from ehrisk.air.forecast_data import DAILY_POLLUTANTS
 PLAIN_MET = ("temp_c", "dewp_c", "pres_hpa", "wspm_m_s", "u_m_s", "v_m_s", "rain_mm")
 AQI_FLOOR = 1.0
 CALIBRATION_SHARE = 0.25
+CALIBRATION_DAYS = 365  # time-ordered calibration window (last training year) [d]
+MIN_SPAN_FOR_TIME_SPLIT_DAYS = 2 * 365
 
 
 def _gbm(seed: int, **kw) -> HistGradientBoostingRegressor:
@@ -71,16 +77,19 @@ class GbmForecaster:
     n_threads: int | None = 1
     features_: list[str] = field(default_factory=list, init=False)
     conformal_log_: float = field(default=0.0, init=False)
+    calibration_: str = field(default="", init=False)
     models_: dict = field(default_factory=dict, init=False)
 
-    def fit(self, X: pd.DataFrame, y_aqi, y_pollutants: pd.DataFrame | None = None
-            ) -> GbmForecaster:
+    def fit(self, X: pd.DataFrame, y_aqi, y_pollutants: pd.DataFrame | None = None,
+            target_dates=None) -> GbmForecaster:
         """Fit on features ``X`` and observed target-day AQI ``y_aqi`` [-] (rows with a NaN
-        target are dropped per model) and target-day daily pollutants [ug/m3; CO mg/m3]."""
+        target are dropped per model) and target-day daily pollutants [ug/m3; CO mg/m3].
+        ``target_dates`` (one per row) enables the time-ordered interval calibration on the
+        last training year."""
         with threadpool_limits(limits=self.n_threads):
-            return self._fit(X, y_aqi, y_pollutants)
+            return self._fit(X, y_aqi, y_pollutants, target_dates)
 
-    def _fit(self, X, y_aqi, y_pollutants) -> GbmForecaster:
+    def _fit(self, X, y_aqi, y_pollutants, target_dates=None) -> GbmForecaster:
         if not 0.0 < self.interval < 1.0:
             raise ValueError(f"interval must be between 0 and 1, got {self.interval}")
         self.features_ = list(X.columns)
@@ -93,23 +102,24 @@ class GbmForecaster:
             "log": _gbm(self.seed, max_iter=self.max_iter).fit(Xo, np.log(yo)),
             "lin": _gbm(self.seed, max_iter=self.max_iter).fit(Xo, yo),
         }
-        # Conformalized quantile regression (Romano et al. 2019, NeurIPS): quantile models
-        # on a random CALIBRATION_SHARE-complement of the rows, then the interval is widened
-        # by the finite-sample quantile of the conformity scores on the held-out rows.
+        # Conformalized quantile regression (Romano et al. 2019, NeurIPS): quantile models fitted
+        # without the calibration rows, conformity scores E = max(q_lo - y, y - q_hi) on them,
+        # interval widened by their ceil((n+1)(1-alpha))/n empirical quantile.
         a = (1.0 - self.interval) / 2.0
-        rng = np.random.default_rng(self.seed)
-        cal = rng.random(len(yo)) < CALIBRATION_SHARE
         ly = np.log(yo)
+        cal, refit = self._calibration_rows(target_dates, ok, len(yo))
         for name, q in (("q_lo", a), ("q_hi", 1.0 - a)):
-            self.models_[name] = _gbm(self.seed, loss="quantile", quantile=q,
-                                      max_iter=max(100, self.max_iter // 3),
-                                      learning_rate=0.08).fit(Xo[~cal], ly[~cal])
+            self.models_[name] = self._quantile_model(q).fit(Xo[~cal], ly[~cal])
         lo_c = self.models_["q_lo"].predict(Xo[cal])
         hi_c = self.models_["q_hi"].predict(Xo[cal])
         scores = np.maximum(lo_c - ly[cal], ly[cal] - hi_c)
         n = len(scores)
         level = min(1.0, np.ceil((n + 1) * self.interval) / n)
         self.conformal_log_ = float(np.quantile(scores, level))
+        self.calibration_ = "last-training-year" if refit else "random-quarter"
+        if refit:  # time split: use all rows for the final quantile models
+            for name, q in (("q_lo", a), ("q_hi", 1.0 - a)):
+                self.models_[name] = self._quantile_model(q).fit(Xo, ly)
         if self.pollutants and y_pollutants is not None:
             for c in DAILY_POLLUTANTS:
                 if c not in y_pollutants:
@@ -123,6 +133,22 @@ class GbmForecaster:
                                        learning_rate=0.06).fit(
                     X.loc[okc], np.log(np.maximum(t[okc], floor)))
         return self
+
+    def _quantile_model(self, q: float) -> HistGradientBoostingRegressor:
+        return _gbm(self.seed, loss="quantile", quantile=q,
+                    max_iter=max(100, self.max_iter // 3), learning_rate=0.08)
+
+    def _calibration_rows(self, target_dates, ok, n_rows: int) -> tuple[np.ndarray, bool]:
+        """Calibration mask over the rows with an observed AQI, and whether it is the
+        time-ordered split (last CALIBRATION_DAYS of target dates)."""
+        if target_dates is not None:
+            d = pd.to_datetime(pd.Series(np.asarray(target_dates)[ok]))
+            span = (d.max() - d.min()).days
+            if span >= MIN_SPAN_FOR_TIME_SPLIT_DAYS:
+                cut = d.max() - pd.Timedelta(days=CALIBRATION_DAYS)
+                return (d > cut).to_numpy(), True
+        rng = np.random.default_rng(self.seed)
+        return rng.random(n_rows) < CALIBRATION_SHARE, False
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
         """Forecast for rows of ``X``.
