@@ -21,7 +21,10 @@ def test_demo_runs_and_records_provenance(demo_run):
     prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
     assert prov["synthetic"] is True and "合成" in prov["label"]
     assert {"demo_region", "database", "screening_levels", "risk", "screening", "aqi",
-            "response"} <= set(prov["steps"])
+            "response", "risk_map", "grading"} <= set(prov["steps"])
+    codes = prov["steps"]["grading"]["codes"]
+    assert sum(codes.values()) == len(pd.read_csv(out / "grading" / "risk_codes.csv"))
+    assert (out / "risk_map" / "risk_map.tif").exists()
     assert prov["steps"]["database"]["loaded"]["enterprises"] == 150
     assert any(p.endswith(".pdf") for p in prov["steps"]["database"]["outputs"])
     # every output listed with a checksum, every reference table with its checksum

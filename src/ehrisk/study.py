@@ -78,6 +78,21 @@ class AqiSettings(_Section):
     standard: str = Field("auto", description="hj633-2026, hj633-2012 or auto (by date).")
 
 
+class RiskMapSettings(_Section):
+    enabled: bool = Field(True, description="Dispersion -> risk map (一图) with attribution and "
+                                            "zoning (needs the demo region for now).")
+    resolution_m: float = Field(250.0, gt=0, description="Grid cell size [m].")
+    cutoff_m: float = Field(20000.0, gt=0, description="Dispersion cut-off distance [m].")
+    blend: Literal["ratio", "residual_idw", "replace_idw", "none"] = Field(
+        "ratio", description="Monitoring blend with the VOC stations.")
+    maps: bool = Field(True, description="Draw PNG/PDF maps.")
+
+
+class GradingSettings(_Section):
+    enabled: bool = Field(True, description="HJ 941-2018 levels, risk codes (风险码), whitelist, "
+                                            "problem lists and supervision list.")
+
+
 class DatabaseSettings(_Section):
     enabled: bool = Field(True, description="Load the demo region into the risk-source database "
                                             "(一库) and write enterprise files (一企一档).")
@@ -97,6 +112,8 @@ class StudySettings(_Section):
     risk: RiskSettings = Field(default_factory=RiskSettings)
     aqi: AqiSettings = Field(default_factory=AqiSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    risk_map: RiskMapSettings = Field(default_factory=RiskMapSettings)
+    grading: GradingSettings = Field(default_factory=GradingSettings)
 
 
 def load_settings(path: str | Path) -> StudySettings:

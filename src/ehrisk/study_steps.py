@@ -175,7 +175,7 @@ def screening_step(ctx: RunContext) -> dict | None:
                                    top_n=s.top_n)
     paths = write_outputs(ctx.out_dir / "screening", result, stab, doc)
     table = result.table
-    tiers = table["tier"].value_counts().to_dict() if "tier" in table else {}
+    tiers = {name: len(cas) for name, cas in result.tiers().items()}
     top = table.iloc[0]
     return {"outputs": paths, "substances_ranked": int(len(table)),
             "tiers": {str(k): int(v) for k, v in tiers.items()},
@@ -244,3 +244,56 @@ def response_step(ctx: RunContext) -> dict | None:
     if ctx.data.get("true_health_effects") is not None:
         res["true_effect_in_demo"] = ctx.data["true_health_effects"]
     return res
+
+
+@step("risk_map")
+def risk_map_step(ctx: RunContext) -> dict | None:
+    """Dispersion (long-term, unit-emission source-receptor matrices) -> risk map (一图):
+    per-cell risk with attribution, monitoring blend, zoning, GIS outputs and maps."""
+    s = ctx.settings.risk_map
+    region = ctx.data.get("region")
+    if not s.enabled or region is None:
+        return None
+    from ehrisk.mapping.run import run_risk_map
+
+    res = run_risk_map(region, ctx.out_dir / "risk_map", resolution_m=s.resolution_m,
+                       cutoff_m=s.cutoff_m, blend_method=None if s.blend == "none" else s.blend,
+                       maps=s.maps)
+    ctx.data["enterprise_risk"] = res.get("enterprise_risk")
+    summ = res.get("summary", {})
+    keep = {k: v for k, v in summ.items() if not isinstance(v, (dict, list))}
+    return {"outputs": [str(p) for p in res.get("outputs", [])], **keep}
+
+
+@step("grading")
+def grading_step(ctx: RunContext) -> dict | None:
+    """HJ 941-2018 levels and the environmental health risk code (环境健康风险码) per
+    enterprise, with the whitelist, problem lists (what-ifs from the source-receptor matrices)
+    and the graded supervision list."""
+    if not ctx.settings.grading.enabled or ctx.data.get("region") is None:
+        return None
+    from ehrisk.grading import hj941_2018 as hj
+    from ehrisk.grading.inputs import demo_inputs, priority_from_screening
+    from ehrisk.grading.lists import problem_list, supervision_list, whitelist
+    from ehrisk.grading.risk_code import load_rules, risk_codes
+
+    region = ctx.data["region"]
+    em = region.emissions[region.emissions["year"] == region.emissions["year"].max()]
+    inputs = demo_inputs(region)
+    levels = hj.grade_hj941_2018(*inputs)
+    er = ctx.data.get("enterprise_risk")
+    attributable = er.table if er is not None else None
+    rules = load_rules()
+    codes = risk_codes(levels, attributable, priority_from_screening(em), em, None, rules)
+    wl = whitelist(codes, rules)
+    sup = supervision_list(codes, rules)
+    pl = problem_list(codes, rules, er.scenario_risk if er is not None else None, em, inputs)
+    out = ctx.out_dir / "grading"
+    paths = [_write_csv(levels, out / "hj941_levels.csv"), _write_csv(codes, out / "risk_codes.csv"),
+             _write_csv(wl, out / "whitelist.csv"), _write_csv(sup, out / "supervision_list.csv"),
+             _write_csv(pl, out / "problem_lists.csv")]
+    counts = codes["code"].value_counts().to_dict() if "code" in codes else {}
+    lv = levels["level"].value_counts().to_dict() if "level" in levels else {}
+    return {"outputs": paths, "codes": {str(k): int(v) for k, v in counts.items()},
+            "hj941_levels": {str(k): int(v) for k, v in lv.items()},
+            "whitelist": int(len(wl)), "problem_items": int(len(pl))}

@@ -35,7 +35,19 @@ params = "epa-rsl"
 
 [aqi]
 standard = "auto"
+
+[risk_map]
+resolution_m = 500.0
+cutoff_m = 20000.0
+blend = "ratio"
 """
+
+
+def _short(v) -> bool:
+    """Whether a summary value is short enough for the one-line step summary."""
+    if isinstance(v, dict):
+        return len(v) <= 6 and all(not isinstance(x, (dict, list)) for x in v.values())
+    return not isinstance(v, list) and len(str(v)) <= 60
 
 
 def _fmt(v) -> str:
@@ -67,8 +79,7 @@ def register(app: typer.Typer) -> None:
         console.print()
         for name, res in record["steps"].items():
             summary = ", ".join(f"{k}={_fmt(v)}" for k, v in res.items()
-                                if k not in ("outputs", "seconds") and not isinstance(v, (list,
-                                                                                          dict)))
+                                if k not in ("outputs", "seconds") and _short(v))
             console.print(f"  [green]✓[/] {name} ({res['seconds']:.1f} s) {summary}",
                           highlight=False)
         console.print(f"\nDemo outputs written to / 演示结果目录: [bold]{out.resolve()}[/]")

@@ -170,6 +170,10 @@ def problem_list(codes: pd.DataFrame, rules: RiskCodeRules | None = None,
             cands = _candidates(row, emissions, n_sub) if scenario_risk is not None else []
             for cas in cands:
                 pick = None
+                try:
+                    scenario_risk(cc, cas, 0.0)
+                except KeyError:  # not in the risk map (no inhalation toxicity value)
+                    continue
                 for frac in fractions:
                     c1, h1 = scenario_risk(cc, cas, frac)
                     pick = (frac, float(c1), float(h1))
