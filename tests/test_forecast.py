@@ -144,6 +144,14 @@ def test_cli_run_three_days(shared_dir, tmp_path, cli):
     assert (fc["aqi_lo"] <= fc["aqi"]).all() and (fc["aqi"] <= fc["aqi_hi"]).all()
     assert (pd.to_datetime(fc["target_date"]) > pd.Timestamp("2014-03-31")).all()
     assert "persist" in res["meteorology"]
+    # Daily AQHI from the forecast daily means, recomputed by hand with the Shanghai formula
+    # (Chen et al. 2012, Chin J Prev Med 46(5):443-446):
+    # 10/17 x 100 x [(exp(0.000153 PM10) - 1) + (exp(0.000662 NO2) - 1)].
+    import numpy as np
+    v = 10 / 17 * 100 * ((np.exp(0.000153 * fc["pm10_ug_m3"]) - 1)
+                         + (np.exp(0.000662 * fc["no2_ug_m3"]) - 1))
+    np.testing.assert_allclose(fc["aqhi_value"], v, rtol=1e-9)
+    assert set(fc["aqhi_method"]) == {"chen-2012-shanghai"}
 
 
 def test_beijing_holdout_reaches_target(shared_dir):

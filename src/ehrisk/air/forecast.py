@@ -170,6 +170,43 @@ def _grade_columns(aqi, edition: str) -> pd.DataFrame:
                          "category_en": np.where(n > 0, g["category_en"].to_numpy()[idx], "")})
 
 
+DAILY_AQHI_METHOD = "chen-2012-shanghai"
+"""AQHI formed from daily forecast concentrations: the Shanghai AQHI is defined on daily means
+(Chen et al. 2012), unlike the Canadian and Hong Kong indices (3-hour moving averages)."""
+
+
+def daily_aqhi_forecast(fc: pd.DataFrame, method: str = DAILY_AQHI_METHOD) -> pd.DataFrame:
+    """AQHI level and category of each forecast row from its forecast daily means.
+
+    Parameters
+    ----------
+    fc : DataFrame
+        Forecast rows with ``pm10_ug_m3`` and ``no2_ug_m3`` daily means [ug/m3].
+    method : str
+        A daily-mean AQHI of :mod:`ehrisk.air.aqhi` (default ``chen-2012-shanghai``).
+
+    Returns
+    -------
+    DataFrame
+        ``aqhi`` (level "1".."10+"), ``aqhi_value`` (continuous index, for warnings),
+        ``aqhi_category_zh``, ``aqhi_category_en``,
+        ``aqhi_method``, aligned with ``fc``.
+
+    References
+    ----------
+    Chen RJ, Chen BH, Kan HD (2012). Chin J Prev Med 46(5):443-446 (daily-mean Shanghai AQHI).
+    """
+    from ehrisk.air import aqhi as aqhi_mod
+
+    res = aqhi_mod.aqhi(method, {"pm10_ug_m3": fc["pm10_ug_m3"].to_numpy(float),
+                                 "no2_ug_m3": fc["no2_ug_m3"].to_numpy(float)})
+    return pd.DataFrame({"aqhi": res["level"].to_numpy(),
+                         "aqhi_value": res["value"].to_numpy(),
+                         "aqhi_category_zh": res["category_zh"].to_numpy(),
+                         "aqhi_category_en": res["category_en"].to_numpy(),
+                         "aqhi_method": method}, index=fc.index)
+
+
 def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = None,
                    interval: float = 0.8, seed: int = 0, max_iter: int = 600,
                    progress: Callable[[str], None] | None = None) -> pd.DataFrame:
@@ -195,7 +232,9 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
     -------
     DataFrame
         ``area, issue_date, target_date, lead_days, aqi, aqi_lo, aqi_hi, grade, category_zh,
-        category_en, primary_pollutant`` and forecast daily pollutants [ug/m3; CO mg/m3].
+        category_en, primary_pollutant``, the daily AQHI (``aqhi``, ``aqhi_category_zh/en``,
+        ``aqhi_method``; see :func:`daily_aqhi_forecast`) and forecast daily pollutants
+        [ug/m3; CO mg/m3].
         City rows (``area == "city"``) take the AQI of the mean forecast concentrations over
         stations (HJ 633: city values from the mean of the city's stations) and the mean
         interval bounds.
@@ -240,8 +279,10 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
     out["aqi_lo"] = np.floor(np.minimum(out["aqi_lo"], out["aqi"]))
     out["aqi_hi"] = np.ceil(np.maximum(out["aqi_hi"], out["aqi"]))
     out = pd.concat([out, _grade_columns(out["aqi"], ed)], axis=1)
+    out = pd.concat([out, daily_aqhi_forecast(out)], axis=1)
     cols = ["area", "issue_date", "target_date", "lead_days", "aqi", "aqi_lo", "aqi_hi",
-            "grade", "category_zh", "category_en", "primary_pollutant", *DAILY_POLLUTANTS]
+            "grade", "category_zh", "category_en", "primary_pollutant", "aqhi",
+            "aqhi_value", "aqhi_category_zh", "aqhi_category_en", "aqhi_method", *DAILY_POLLUTANTS]
     out = out[cols].sort_values(["area", "lead_days"]).reset_index(drop=True)
     out.attrs["edition"] = ed
     out.attrs["meteorology"] = MET_ASSUMPTION

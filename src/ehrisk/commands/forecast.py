@@ -110,7 +110,9 @@ def register(app: typer.Typer) -> None:
                                    max_iter=max_iter, progress=_progress(json_out))
         except ValueError as exc:
             raise EhriskError(str(exc)) from None
-        warn = issue_warnings(fc_df) if warnings else pd.DataFrame()
+        warn = pd.concat([issue_warnings(fc_df),
+                          issue_warnings(fc_df, scheme="aqhi-hc", index="aqhi_value")],
+                         ignore_index=True) if warnings else pd.DataFrame()
         out = {"edition": fc_df.attrs["edition"], "meteorology": fc_df.attrs["meteorology"],
                "forecast": fc_df.to_dict(orient="records"),
                "warnings": warn.to_dict(orient="records")}
@@ -120,7 +122,8 @@ def register(app: typer.Typer) -> None:
         console.print(f"edition {out['edition']}; {out['meteorology']}")
         print_table(fc_df[fc_df["area"] == "city"][[
             "target_date", "lead_days", "aqi", "aqi_lo", "aqi_hi", "category_zh",
-            "primary_pollutant"]].to_dict(orient="records"), title="city forecast / 城市预报")
+            "primary_pollutant", "aqhi", "aqhi_category_zh"]].to_dict(orient="records"),
+            title="city forecast / 城市预报 (AQHI: Shanghai daily index, Chen et al. 2012)")
         if len(warn):
             print_table(warn[["level", "start", "end", "message_en"]].to_dict(orient="records"),
                         title="warnings / 预警")
