@@ -84,3 +84,13 @@ def test_user_files_and_bad_rules(cli, tmp_path):
     code, _out, err = cli("grade", "code", *args, "--rules", tmp_path / "r.csv")
     assert code == 2
     assert "criterion" in err and "threshold" in err and "source" in err
+
+
+def test_grade_code_risk_map_folder_missing_exits_2(cli, tmp_path):
+    code, _out, err = cli("grade", "code", "--demo", "--risk-map", tmp_path / "none", "--json")
+    assert code == 2 and "enterprise_risk.csv" in err and "Traceback" not in err
+
+
+def test_grade_demo_and_db_together_exits_2(cli, tmp_path):
+    code, _out, err = cli("grade", "hj941", "--demo", "--db", tmp_path / "d.sqlite", "--json")
+    assert code == 2 and "not both" in err

@@ -57,3 +57,14 @@ def test_run_and_plot(cli, tmp_path):
     code, _, err = cli("map", "plot", str(tmp_path / "missing.gpkg"), "--out",
                        str(tmp_path / "x.png"))
     assert code == 2 and "file not found" in err
+
+
+def test_map_run_needs_demo_or_db(cli, tmp_path):
+    code, _out, err = cli("map", "run", "--out", tmp_path / "x", "--json")
+    assert code == 2 and "--db" in err and "Traceback" not in err
+
+
+def test_map_run_empty_db_exits_2(cli, tmp_path):
+    db = tmp_path / "d.sqlite"
+    code, _out, err = cli("map", "run", "--db", db, "--out", tmp_path / "x", "--json")
+    assert code == 2 and "no enterprises" in err and "Traceback" not in err

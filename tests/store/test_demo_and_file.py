@@ -26,7 +26,8 @@ def small_region():
 
     return dataclasses.replace(r, enterprises=sub(r.enterprises), stacks=sub(r.stacks),
                                emissions=sub(r.emissions), storages=sub(r.storages),
-                               water_outfalls=sub(r.water_outfalls))
+                               water_outfalls=sub(r.water_outfalls),
+                               risk_management=sub(r.risk_management))
 
 
 def test_load_demo_then_reload_is_unchanged(engine, small_region):
@@ -77,7 +78,7 @@ def test_migrations_head_and_guard(db_url):
     with pytest.raises(StoreError, match="ehrisk db init"):
         open_engine(db_url, create=False)
     eng = open_engine(db_url)
-    assert current_revision(eng) == head_revision() == "0001"
+    assert current_revision(eng) == head_revision() == "0002"
     from alembic import command
 
     from ehrisk.store.db import _alembic_config, upgrade
@@ -85,4 +86,4 @@ def test_migrations_head_and_guard(db_url):
     with eng.begin() as conn:
         command.downgrade(_alembic_config(conn), "base")
     assert current_revision(eng) is None
-    assert upgrade(eng) == (None, "0001")
+    assert upgrade(eng) == (None, "0002")

@@ -216,13 +216,14 @@ def ent_show(code: str, db: str = DB_OPT,
              as_json: bool = JSON_OPT) -> None:
     """Show one enterprise and its stacks, outfalls, emissions, storages, inspections and
     problems."""
-    from ehrisk.store import history, spatial
+    from ehrisk.store import history, results, spatial
     from ehrisk.store.db import session_scope
     from ehrisk.store.models import utcnow
 
     when = _parse_when(as_of)
     with session_scope(_engine(db)) as s:
         state = history.enterprise_as_of(s, code, when or utcnow())
+        state["risk"] = results.enterprise_risk_summary(s, code)
         if radius_km is not None:
             state["surroundings"] = spatial.surroundings(s, code, (radius_km,))
     if as_json:
@@ -239,6 +240,19 @@ def ent_show(code: str, db: str = DB_OPT,
                       "(use --json or `ehrisk export` for all)")
     if "surroundings" in state:
         print_table(state["surroundings"]["rings"], title="surroundings")
+    risk = state["risk"]
+    cur = risk["current"]
+    if cur is None:
+        console.print("环境健康风险码 risk code: not computed yet (run `ehrisk grade code --db`)")
+    else:
+        console.print(f"环境健康风险码 risk code: [bold]{results.CODE_ZH.get(cur['code'], '')} "
+                      f"{cur['code']}[/] (HJ 941-2018: {cur['level']}; computed "
+                      f"{cur['computed_at']} UTC)\n  {cur['reasons_zh'] or ''}\n  "
+                      f"{cur['reasons_en'] or ''}", highlight=False)
+        print_table([{k: h[k] for k in ("computed_at", "code", "change", "fired_rules")}
+                     for h in risk["history"]], title="risk code history / 风险码历史")
+    if risk["risk_map"]:
+        print_table([risk["risk_map"]], title="risk map / 风险地图 attributable risk")
 
 
 @ent_app.command("history")

@@ -12,7 +12,7 @@ import pandas as pd
 import typer
 
 from ehrisk.commands._common import _clean, _default, console, print_json, print_table
-from ehrisk.errors import InputError, Problem
+from ehrisk.errors import EhriskError, InputError, Problem
 from ehrisk.grading import hj941_2018 as hj
 from ehrisk.grading.inputs import demo_inputs, priority_from_screening
 from ehrisk.grading.lists import compare_codes, problem_list, supervision_list, whitelist
@@ -103,11 +103,60 @@ def _user_hj941_inputs(storages, management, sensitivity):
     return sto, mg, sens
 
 
-def _inputs(demo: bool, seed: int, storages, management, sensitivity):
+class _Db:
+    """What a --db run read from the database (kept for writing the codes back)."""
+
+    def __init__(self, engine, region, risk_map_run_id=None, risk_map_dir=None):
+        self.engine = engine
+        self.region = region
+        self.risk_map_run_id = risk_map_run_id
+        self.risk_map_dir = risk_map_dir
+
+
+def _db_inputs(db: str, year: int | None):
+    from ehrisk.store.db import open_engine, session_scope
+    from ehrisk.store.region import hj941_inputs_from_store, region_from_store
+    from ehrisk.store.results import latest_risk_map
+
+    engine = open_engine(db)
+    with session_scope(engine) as s:
+        region = region_from_store(s, year)
+        inp = hj941_inputs_from_store(s, region)
+        run, table = latest_risk_map(s)
+    em = region.emissions[["credit_code", "cas", "medium", "amount_t_yr"]]
+    prio = priority_from_screening(em) if len(em) else set()
+    ctx = _Db(engine, region, run.id if run else None, run.out_dir if run else None)
+    ctx.attributable = table if run is not None else None
+    return inp, em, set(prio), ctx
+
+
+def _inputs(demo: bool, seed: int, storages, management, sensitivity, db=None, year=None):
+    if demo and db is not None:
+        raise EhriskError("give --demo or --db, not both")
     if demo:
         region, em, prio = _demo(seed)
-        return demo_inputs(region), em, set(prio)
-    return _user_hj941_inputs(storages, management, sensitivity), None, set()
+        return demo_inputs(region), em, set(prio), None
+    if db is not None:
+        return _db_inputs(db, year)
+    return _user_hj941_inputs(storages, management, sensitivity), None, set(), None
+
+
+def _scenario(risk_map: Path | None, ctx):
+    """EnterpriseRisk.scenario_risk of the risk map (its enterprise_scenarios.npz), or None."""
+    from ehrisk.mapping.scenario_io import FILE_NAME, load_enterprise_risk
+
+    folder = risk_map if risk_map is not None else (
+        Path(ctx.risk_map_dir) if ctx is not None and ctx.risk_map_dir else None)
+    if folder is None or not (folder / FILE_NAME).exists():
+        return None
+    er = load_enterprise_risk(folder / FILE_NAME)
+
+    def fn(code, cas, fraction):
+        try:
+            return er.scenario_risk(code, cas, fraction)
+        except KeyError:
+            return (float("nan"), float("nan"))
+    return fn
 
 
 def _rules(path: Path | None):
@@ -144,16 +193,28 @@ def _write(out: Path, tables: dict[str, pd.DataFrame], doc: dict) -> list[str]:
 
 
 def _grade_all(demo, seed, storages, management, sensitivity, attributable, problems, rules,
-               priority, emissions):
-    (sto, mg, sens), em, prio = _inputs(demo, seed, storages, management, sensitivity)
+               priority, emissions, db=None, risk_map=None, year=None):
+    (sto, mg, sens), em, prio, ctx = _inputs(demo, seed, storages, management, sensitivity,
+                                             db, year)
     g = hj.grade_hj941_2018(sto, mg, sens)
+    if attributable is None and risk_map is not None:
+        attributable = Path(risk_map) / "enterprise_risk.csv"
+        if not attributable.exists():
+            raise InputError.single(str(attributable), "file not found (run `ehrisk map run "
+                                    f"--out {risk_map}` first)")
     attr = read_table(attributable, ATTRIBUTABLE) if attributable is not None else None
+    if attr is None and ctx is not None and ctx.attributable is not None:
+        attr = ctx.attributable
+    if attr is not None and attributable is None:
+        attr = attr[attr["credit_code"].isin(set(g["credit_code"]))]
     if attr is not None:
         unknown = sorted(set(attr["credit_code"]) - set(g["credit_code"]))
         if unknown:
             raise InputError([Problem(str(attributable), f"unknown enterprise {u}",
                                       column="credit_code") for u in unknown[:20]])
     prob = read_table(problems, PROBLEMS) if problems is not None else None
+    if prob is None and ctx is not None and len(ctx.region.problems):
+        prob = ctx.region.problems[["credit_code", "problem_id", "status"]]
     if priority is not None:
         prio = set(read_table(priority, Schema([Column("cas")]))["cas"])
     if emissions is not None:
@@ -162,7 +223,30 @@ def _grade_all(demo, seed, storages, management, sensitivity, attributable, prob
             Column("medium", required=False, choices=("air", "water", "soil"))]))
     rl = _rules(rules)
     codes = risk_codes(g, attr, prio, em, prob, rl)
-    return g, codes, rl, em, (sto, mg, sens)
+    if ctx is not None:
+        ctx.used = {"attributable": attr, "problems": prob, "priority": prio,
+                    "from_risk_map": risk_map is None and attributable is None and attr is not None}
+    return g, codes, rl, em, (sto, mg, sens), ctx
+
+
+def _save_codes(ctx, codes, em, inp) -> pd.DataFrame:
+    from ehrisk.store.db import session_scope
+    from ehrisk.store.importers import current_user
+    from ehrisk.store.results import enterprise_inputs, save_codes
+
+    sto, mg, sens = inp
+    u = ctx.used
+    emitted = None
+    if em is not None and u["priority"]:
+        emitted = em[em["cas"].isin(u["priority"])].groupby(
+            ["credit_code", "cas", "medium"], as_index=False)["amount_t_yr"].sum()
+    tables = {"storages": sto, "management": mg, "sensitivity": sens,
+              "attributable": u["attributable"], "problems": u["problems"],
+              "priority_emitted": emitted}
+    inputs = enterprise_inputs(codes["credit_code"], tables)
+    with session_scope(ctx.engine) as s:
+        return save_codes(s, codes, inputs, user=current_user(),
+                          risk_map_run_id=ctx.risk_map_run_id if u["from_risk_map"] else None)
 
 
 _DEMO = typer.Option(False, "--demo", help="Use the synthetic demo region (演示区域).")
@@ -182,6 +266,12 @@ _RULES = typer.Option(None, "--rules", help="Rules table replacing risk_code_rul
 _PRIO = typer.Option(None, "--priority", help="CSV with column cas: priority pollutants "
                      "(default with --demo: the screening list's priority tier).")
 _EM = typer.Option(None, "--emissions", help="CSV/XLSX: credit_code, cas, amount_t_yr [, medium].")
+_DB = typer.Option(None, "--db", help="Read everything from the risk-source database (SQLite "
+                   "file or postgresql:// URL); `grade code` stores the codes with history.")
+_RMAP = typer.Option(None, "--risk-map", help="Risk-map output folder (ehrisk map run --out): "
+                     "attributable risk and what-if scenarios (default with --db: the newest "
+                     "stored run).")
+_YEAR = typer.Option(None, "--year", help="Inventory year of the emissions (--db).")
 
 
 def register(app: typer.Typer) -> None:
@@ -193,9 +283,11 @@ def register(app: typer.Typer) -> None:
     @grade.command("hj941")
     def hj941_cmd(demo: bool = _DEMO, seed: int = _SEED, storages: Path | None = _STO,
                   management: Path | None = _MG, sensitivity: Path | None = _SENS,
+                  db: str | None = _DB, year: int | None = _YEAR,
                   as_json: bool = _JSON, out: Path | None = _OUT) -> None:
         """企业突发环境事件风险分级 (HJ 941-2018) / emergency risk level per enterprise."""
-        (sto, mg, sens), _em, _p = _inputs(demo, seed, storages, management, sensitivity)
+        (sto, mg, sens), _em, _p, _ctx = _inputs(demo, seed, storages, management, sensitivity,
+                                                 db, year)
         g = hj.grade_hj941_2018(sto, mg, sens)
         doc = {"standard": "HJ 941-2018", "n_enterprises": int(len(g)),
                "summary": {k: int(v) for k, v in g["level"].value_counts().items()},
@@ -220,18 +312,27 @@ def register(app: typer.Typer) -> None:
                  emissions: Path | None = _EM,
                  previous: Path | None = typer.Option(None, "--previous", help="Previous "
                                                       "risk_codes.csv: report the changes."),
+                 db: str | None = _DB, risk_map: Path | None = _RMAP,
+                 year: int | None = _YEAR,
                  as_json: bool = _JSON, out: Path | None = _OUT) -> None:
         """环境健康风险码 / environmental health risk code (red/yellow/green) with reasons."""
-        g, codes, _rl, _em, _inp = _grade_all(demo, seed, storages, management, sensitivity,
-                                              attributable, problems, rules, priority,
-                                              emissions)
+        g, codes, _rl, em_, inp, ctx = _grade_all(demo, seed, storages, management,
+                                                  sensitivity, attributable, problems, rules,
+                                                  priority, emissions, db, risk_map, year)
         cols = ["credit_code", "code", "code_zh", "fired_rules", "reasons_zh", "reasons_en",
                 "hj941_code", *CRITERIA, "has_attributable"]
         tab = codes[cols]
+        has_attr = bool(tab["has_attributable"].any())
         doc = {"n_enterprises": int(len(tab)),
                "summary": {k: int(v) for k, v in tab["code"].value_counts().items()},
-               "has_attributable": attributable is not None, "codes": _records(tab)}
+               "has_attributable": has_attr, "codes": _records(tab)}
         tables = {"risk_codes": tab}
+        if ctx is not None:
+            stored = _save_codes(ctx, codes, em_, inp)
+            doc["stored"] = {"n_rows_added": int(len(stored)),
+                             "risk_map_run_id": ctx.risk_map_run_id
+                             if ctx.used["from_risk_map"] else None,
+                             "changes": _records(stored[stored["change"] != "new"])}
         if previous is not None:
             ch = compare_codes(read_table(previous, PREVIOUS), tab)
             doc["changes"] = _records(ch)
@@ -250,17 +351,22 @@ def register(app: typer.Typer) -> None:
                   management: Path | None = _MG, sensitivity: Path | None = _SENS,
                   attributable: Path | None = _ATTR, problems: Path | None = _PROB,
                   rules: Path | None = _RULES, priority: Path | None = _PRIO,
-                  emissions: Path | None = _EM, as_json: bool = _JSON,
-                  out: Path | None = _OUT) -> None:
+                  emissions: Path | None = _EM, db: str | None = _DB,
+                  risk_map: Path | None = _RMAP, year: int | None = _YEAR,
+                  as_json: bool = _JSON, out: Path | None = _OUT) -> None:
         """白名单、问题清单、分级监管清单 / whitelist, problem list, supervision list."""
-        g, codes, rl, em, inp = _grade_all(demo, seed, storages, management, sensitivity,
-                                           attributable, problems, rules, priority, emissions)
+        g, codes, rl, em, inp, ctx = _grade_all(demo, seed, storages, management, sensitivity,
+                                                attributable, problems, rules, priority,
+                                                emissions, db, risk_map, year)
         wl = whitelist(codes, rl)
         sup = supervision_list(codes, rl)
-        pl = problem_list(codes, rl, None, em, inp)
+        scen = _scenario(risk_map, ctx)
+        pl = problem_list(codes, rl, scen, em, inp)
         doc = {"n_enterprises": int(len(codes)), "n_whitelist": int(len(wl)),
                "supervision_summary": {k: int(v) for k, v in sup["code"].value_counts().items()},
-               "scenario_risk": "not available (no risk-map scenario function given): health "
+               "scenario_risk": "computed with the risk map's source-receptor matrix "
+                                "(enterprise_scenarios.npz)" if scen is not None else
+                                "not available (no risk-map scenario function given): health "
                                 "measures are listed without a computed reduction",
                "whitelist": _records(wl), "supervision": _records(sup),
                "problems": _records(pl)}

@@ -49,6 +49,13 @@ def register(app: typer.Typer) -> None:
     def run_cmd(
         out: Path = typer.Option(..., "--out", help="Output folder"),
         demo: bool = typer.Option(False, "--demo", help="Run on the synthetic demo region"),
+        db: str = typer.Option(None, "--db", help="Run on the risk-source database (SQLite "
+                               "file or postgresql:// URL); results are stored back"),
+        met: Path = typer.Option(None, "--met", help="Hourly meteorology CSV/XLSX (time, "
+                                 "wind_dir_deg, wind_speed_m_s, temp_k|temp_c, "
+                                 "cloud_cover_tenths[, ceiling_height_m, mixing_height_m]); "
+                                 "default with --db: the database's met station"),
+        year: int = typer.Option(None, "--year", help="Inventory year (default: latest)"),
         seed: int = typer.Option(20261124, "--seed", help="Demo seed"),
         resolution_m: float = typer.Option(500.0, "--resolution-m", help="Cell size [m]"),
         cutoff_m: float = typer.Option(20_000.0, "--cutoff-m", help="Dispersion cut-off [m]"),
@@ -62,11 +69,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON only"),
     ) -> None:
         """Compute the risk map with attribution and zoning and write GeoPackage, GeoTIFF,
-        GeoJSON, CSV and maps."""
+        GeoJSON, CSV and maps (and, with --db, store the per-enterprise results)."""
         problems = []
-        if not demo:
-            problems.append("give --demo (the run reads a region object; for your own data call "
-                            "ehrisk.mapping.run.run_risk_map from Python)")
+        if demo == (db is not None):
+            problems.append("give either --demo or --db (the risk-source database)")
         if blend not in BLENDS:
             problems.append(f"--blend must be one of {', '.join(BLENDS)}, not {blend!r}")
         if not 50 <= resolution_m <= 5000:
@@ -76,32 +82,77 @@ def register(app: typer.Typer) -> None:
         if problems:
             raise EhriskError("; ".join(problems))
         level_rules = _load_rules(rules)
-        from ehrisk import demo as demo_mod
         from ehrisk.mapping.run import run_risk_map
+        from ehrisk.mapping.scenario_io import FILE_NAME, save_enterprise_risk
 
-        region = demo_mod.generate(seed=seed)
-        if as_json:
-            res = run_risk_map(region, out, resolution_m, blend_method=None if blend == "none"
-                               else blend, blend_radius_m=blend_radius_m, cutoff_m=cutoff_m,
-                               level_rules=level_rules, maps=not no_maps)
+        met_df = None
+        if met is not None:
+            from ehrisk.dispersion.met import read_met_csv
+
+            met_df = read_met_csv(met)
+        engine = None
+        if demo:
+            from ehrisk import demo as demo_mod
+
+            region = demo_mod.generate(seed=seed)
+            if met_df is not None:
+                region.meteorology = met_df
+            if year is not None:
+                em = region.emissions
+                if not (em["year"] == year).any():
+                    raise EhriskError(f"--year {year}: the demo has emissions for "
+                                      f"{sorted(em['year'].unique().tolist())}")
+                region.emissions = em[em["year"] == year]
         else:
-            from rich.progress import Progress
+            from ehrisk.store.db import open_engine, session_scope
+            from ehrisk.store.region import region_from_store
 
-            with Progress(console=console, transient=True) as bar:
-                task = bar.add_task("risk map", total=None)
+            engine = open_engine(db)
+            with session_scope(engine) as s:
+                region = region_from_store(s, year, met=met_df,
+                                           met_source=str(met) if met is not None else None)
+            if region.meteorology is None:
+                raise EhriskError("no meteorology: give --met met.csv (hourly) or import a "
+                                  "met station with hourly observations into the database")
 
-                def prog(stage, done, total):
-                    bar.update(task, description=stage, completed=done, total=total)
+        def go(prog=None):
+            return run_risk_map(region, out, resolution_m, progress=prog,
+                                blend_method=None if blend == "none" else blend,
+                                blend_radius_m=blend_radius_m, cutoff_m=cutoff_m,
+                                level_rules=level_rules, maps=not no_maps)
 
-                res = run_risk_map(region, out, resolution_m, progress=prog,
-                                   blend_method=None if blend == "none" else blend,
-                                   blend_radius_m=blend_radius_m, cutoff_m=cutoff_m,
-                                   level_rules=level_rules, maps=not no_maps)
+        try:
+            if as_json:
+                res = go()
+            else:
+                from rich.progress import Progress
+
+                with Progress(console=console, transient=True) as bar:
+                    task = bar.add_task("risk map", total=None)
+
+                    def prog(stage, done, total):
+                        bar.update(task, description=stage, completed=done, total=total)
+
+                    res = go(prog)
+        except (ValueError, KeyError) as exc:
+            raise EhriskError(f"risk map: {exc}") from None
+        res["outputs"].append(save_enterprise_risk(res["enterprise_risk"], Path(out) / FILE_NAME))
         s = res["summary"]
-        keep = ("label", "basis", "resolution_m", "n_cells", "population", "pop_weighted_risk",
-                "cases_per_yr", "max_risk_populated", "max_hi_populated", "cells_by_level",
-                "pop_by_level", "receptors_by_level", "top_enterprises", "seconds")
-        payload = {"outputs": res["outputs"], "summary": {k: s[k] for k in keep}}
+        run_id = None
+        if engine is not None:
+            from ehrisk.store.db import session_scope
+            from ehrisk.store.results import save_risk_map
+
+            with session_scope(engine) as ss:
+                run_id = save_risk_map(ss, s, res["enterprise_risk"].table, str(out),
+                                       cutoff_m=cutoff_m,
+                                       met_source=region.meta.get("met_source"))
+        keep = ("label", "basis", "resolution_m", "crs", "n_cells", "population",
+                "pop_weighted_risk", "cases_per_yr", "max_risk_populated", "max_hi_populated",
+                "cells_by_level", "pop_by_level", "receptors_by_level", "top_enterprises",
+                "seconds")
+        payload = {"outputs": res["outputs"], "summary": {k: s[k] for k in keep},
+                   "risk_map_run_id": run_id}
         if as_json:
             print_json(payload)
             return
@@ -113,7 +164,8 @@ def register(app: typer.Typer) -> None:
                       "population": s["pop_by_level"][lv]} for lv in s["cells_by_level"]],
                     title="Zoning / 分区分级")
         print_table(s["top_enterprises"], title="Top enterprises / 主要贡献企业")
-        console.print(f"{len(res['outputs'])} files in {out}")
+        console.print(f"{len(res['outputs'])} files in {out}"
+                      + (f"; stored as risk-map run {run_id}" if run_id else ""))
 
     @mp.command("zoning")
     def zoning_cmd(

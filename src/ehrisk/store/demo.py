@@ -102,6 +102,8 @@ def load_demo(session: Session, region, *, observations: str = "daily",
         "amount_as_given": em["amount_t_yr"], "unit_as_given": "t/a"}))
     imp("storages", r.storages[["credit_code", "cas", "substance_name", "max_quantity_t",
                                 "storage_form", "process_units"]])
+    rm = r.risk_management.copy()
+    imp("risk_management", rm[["credit_code", *[c for c in rm.columns if c != "credit_code"]]])
     rc = r.receptors.copy()
     # a drinking-water source has two nested protection zones: store their union
     areas = {rid: g.union_all().wkt for rid, g in

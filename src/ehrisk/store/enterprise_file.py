@@ -241,8 +241,46 @@ def build(session: Session, code: str, workdir: Path, as_of: dt.datetime | None 
                           p.get("deadline") or "", p["status"]] for p in pr])
              if pr else Block("p", "无问题记录。"))
     B.append(Block("h2", "九、风险评估结果与风险码"))
-    B.append(Block("p", "风险评估结果与环境健康风险码尚未写入数据库（由评估模块生成后纳入本档案）。"))
+    B.extend(_risk_blocks(session, ent.credit_code))
     return B
+
+
+def _risk_blocks(session, code: str) -> list[Block]:
+    """Section 9: current risk code with reasons, its history, HJ 941-2018 level, problems
+    still open and the attributable risk of the newest risk map (from the database)."""
+    from ehrisk.store.results import CODE_ZH, enterprise_risk_summary
+
+    r = enterprise_risk_summary(session, code)
+    out: list[Block] = []
+    cur = r["current"]
+    if cur is None:
+        out.append(Block("p", "尚未计算环境健康风险码（运行 ehrisk grade code --db 后纳入本档案）。"))
+    else:
+        out.append(Block("p", f"当前环境健康风险码：{CODE_ZH.get(cur['code'], cur['code'])}"
+                              f"（{cur['code']}），计算时间 {cur['computed_at']} UTC；"
+                              f"HJ 941-2018 企业突发环境事件风险等级：{cur['level'] or '—'}。"))
+        out.append(Block("p", f"原因：{cur['reasons_zh'] or '—'}"))
+        out.append(Block("table", header=["计算时间(UTC)", "风险码", "变化", "触发规则", "原因"],
+                         rows=[[h["computed_at"], CODE_ZH.get(h["code"], h["code"]),
+                                h["change"] or "", h["fired_rules"] or "",
+                                h["reasons_zh"] or ""] for h in r["history"]]))
+    if r["open_problems"]:
+        out.append(Block("p", f"未销号问题 {len(r['open_problems'])} 项："
+                              + "；".join(f"{p['problem_id']}（{p['status']}）"
+                                         for p in r["open_problems"])))
+    rm = r["risk_map"]
+    if rm is None:
+        out.append(Block("p", "尚无风险地图结果（运行 ehrisk map run --db 后纳入本档案）。"))
+    else:
+        out.append(Block("table", header=["项目", "数值"], rows=[
+            ["最大致癌风险贡献（居住人群）", _fmt(rm["max_cancer_risk_contribution"])],
+            ["最大危害指数贡献", _fmt(rm["max_hi_contribution"])],
+            ["归因超额病例(例/年)", _fmt(rm["attributable_cases_per_yr"])],
+            ["主要贡献物质", (_name(rm["top_substance"]) + f"（{rm['top_substance']}）")
+             if rm["top_substance"] else "—"],
+            ["风险地图", f"第 {rm['run_id']} 次运行，{rm['computed_at']} UTC，"
+                      f"{rm['inventory_year']} 年清单，网格 {rm['resolution_m']:g} m"]]))
+    return out
 
 
 def _monitoring(session, ent) -> list[Block]:

@@ -38,6 +38,12 @@ ADVISORY_LOCK_KEY = 7_245_001   # pg_advisory_xact_lock key serialising imports
 CANONICAL_CONC_UNIT = {"air": "ug/m3", "voc": "ug/m3", "water": "ug/L", "soil": "mg/kg"}
 CONC_TABLES = {"air": units.AIR_CONC_TO_UG_M3, "voc": units.AIR_CONC_TO_UG_M3,
                "water": units.WATER_CONC_TO_UG_L, "soil": units.SOIL_CONC_TO_MG_KG}
+BOOL_WORDS = {**{w: True for w in ("true", "yes", "y", "1", "是", "有", "符合", "已落实")},
+              **{w: False for w in ("false", "no", "n", "0", "否", "无", "不符合", "未落实")}}
+MET_PARAMETERS = ("wind_dir_deg", "wind_speed_m_s", "temp_k", "temp_c", "cloud_cover_tenths",
+                  "ceiling_height_m", "mixing_height_m")
+"""Observation parameters accepted for meteorological stations (hourly surface observations
+read by :func:`ehrisk.store.region.met_from_store`)."""
 FAIL_ENV = "EHRISK_TEST_FAIL_AFTER_ROWS"  # test hook: raise after writing N rows
 PAUSE_ENV = "EHRISK_TEST_PAUSE_FILE"  # test hook: write this file, then wait before commit
 
@@ -136,6 +142,8 @@ def _parse_cells(kind: K.Kind, df: pd.DataFrame, rows: list[int], pc, sheet, tz:
             elif f.kind == "cas":
                 if not cas_check_digit_ok(s):
                     bad(f"not a valid CAS number (NNNNNNN-NN-N with check digit): {s!r}")
+            elif f.kind == "substance" and kind.name == "observations" and s in MET_PARAMETERS:
+                v = s   # a meteorological parameter of a met station (units kept as given)
             elif f.kind == "substance":
                 try:
                     v = str(chem.lookup(s)["cas"])
@@ -154,6 +162,12 @@ def _parse_cells(kind: K.Kind, df: pd.DataFrame, rows: list[int], pc, sheet, tz:
                         f"({f.help_zh or 'see the template'})")
                 else:
                     v = f.choices[key]
+            elif f.kind == "bool":
+                key = s.lower()
+                if key not in BOOL_WORDS:
+                    bad(f"not yes/no: {s!r}; use 是/否, true/false, 有/无 or 1/0")
+                else:
+                    v = BOOL_WORDS[key]
             elif f.kind == "date":
                 try:
                     v = pd.Timestamp(s).date()

@@ -22,7 +22,8 @@ class Field:
         Canonical name (model attribute or a special input such as ``unit``).
     zh : str
         Chinese header written in the template (units in brackets).
-    kind : {"str", "float", "int", "date", "datetime", "credit", "cas", "substance", "choice"}
+    kind : {"str", "float", "int", "bool", "date", "datetime", "credit", "cas", "substance",
+            "choice"}
         How a cell is parsed and checked.
     required : bool
         Whether the column must be present and every cell filled.
@@ -270,6 +271,34 @@ _add(Kind("problems", "问题清单", m.Problem, ("credit_code", "problem_id"), 
           help_zh="待整改/整改中/已整改/已销号/逾期"),
     Field("evidence", "整改佐证", aliases=("佐证材料",)),
     Field("closed_on", "销号日期", "date"),
+), child=True))
+
+EVENTS = _choices({"none": ("无", "没有", "0"), "general": ("一般", "一般事件"),
+                   "larger": ("较大", "较大事件"), "major": ("重大", "特别重大", "重大事件")})
+WATER_MEASURE_ZH = {"containment": "截流措施", "accident_wastewater_collection": "事故废水收集措施",
+                    "clean_wastewater_system": "清净废水系统风险防控",
+                    "rainwater_system": "雨水排水系统风险防控",
+                    "wastewater_treatment": "生产废水处理系统风险防控",
+                    "sewer_discharge_permit": "依法获取污水排入排水管网许可",
+                    "hazardous_waste_management": "危险废物规范管理"}
+YESNO = "是/否（true/false、有/无、1/0）"
+
+_add(Kind("risk_management", "环境风险管理", m.RiskManagement, ("credit_code",), (
+    CREDIT,
+    Field("process_units", "生产工艺", aliases=("涉及工艺",), help_zh="如 加氢x4;储罐区x3"),
+    Field("n_hazardous_process_sets", "危险工艺套数", "int", True, min_value=0,
+          help_zh="HJ 941-2018 表C.1 涉及危险工艺的套数"),
+    Field("n_other_process_sets", "其他高温高压工艺套数", "int", min_value=0),
+    Field("n_tank_farms", "储罐区个数", "int", min_value=0, aliases=("罐区数",)),
+    Field("n_phase_out_sets", "淘汰类工艺套数", "int", min_value=0),
+    Field("toxic_gas_leak_monitoring", "毒性气体泄漏监控预警", "bool", help_zh=YESNO),
+    Field("protection_distance_ok", "卫生/大气防护距离符合要求", "bool", help_zh=YESNO),
+    Field("air_events_3yr", "近3年大气突发环境事件", "choice", choices=EVENTS,
+          help_zh="无/一般/较大/重大"),
+    Field("water_events_3yr", "近3年水突发环境事件", "choice", choices=EVENTS,
+          help_zh="无/一般/较大/重大"),
+    Field("penalised_3yr", "近3年环境违法处罚", "bool", help_zh=YESNO),
+    *[Field(f"water_{k}", v, "bool", help_zh=YESNO) for k, v in WATER_MEASURE_ZH.items()],
 ), child=True))
 
 CHILD_KINDS = tuple(k for k, v in KINDS.items() if v.child)

@@ -15,7 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -285,3 +295,93 @@ class ChangeLog(Base):
     entity_key: Mapped[str] = mapped_column(String(300))  # JSON of the natural key
     credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
     changes: Mapped[str] = mapped_column(Text)            # JSON {field: [old, new]}
+
+
+EVENT_LEVELS = ("none", "general", "larger", "major")
+WATER_MEASURES = ("containment", "accident_wastewater_collection", "clean_wastewater_system",
+                  "rainwater_system", "wastewater_treatment", "sewer_discharge_permit",
+                  "hazardous_waste_management")
+
+
+class RiskManagement(Base):
+    """Risk-management attributes of an enterprise used by HJ 941-2018 M scoring (环境风险
+    管理): process sets, tank farms, leak monitoring, protection distance, events and penalties
+    in the last three years, and the seven water risk-control measures (True = in place)."""
+
+    __tablename__ = "risk_management"
+    __table_args__ = (UniqueConstraint("enterprise_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"),
+                                               index=True)
+    process_units: Mapped[str | None] = mapped_column(Text)
+    n_hazardous_process_sets: Mapped[int] = mapped_column(Integer, default=0)
+    n_other_process_sets: Mapped[int | None] = mapped_column(Integer)
+    n_tank_farms: Mapped[int | None] = mapped_column(Integer)
+    n_phase_out_sets: Mapped[int | None] = mapped_column(Integer)
+    toxic_gas_leak_monitoring: Mapped[bool | None] = mapped_column(Boolean)
+    protection_distance_ok: Mapped[bool | None] = mapped_column(Boolean)
+    air_events_3yr: Mapped[str | None] = mapped_column(String(10))
+    water_events_3yr: Mapped[str | None] = mapped_column(String(10))
+    penalised_3yr: Mapped[bool | None] = mapped_column(Boolean)
+    water_containment: Mapped[bool | None] = mapped_column(Boolean)
+    water_accident_wastewater_collection: Mapped[bool | None] = mapped_column(Boolean)
+    water_clean_wastewater_system: Mapped[bool | None] = mapped_column(Boolean)
+    water_rainwater_system: Mapped[bool | None] = mapped_column(Boolean)
+    water_wastewater_treatment: Mapped[bool | None] = mapped_column(Boolean)
+    water_sewer_discharge_permit: Mapped[bool | None] = mapped_column(Boolean)
+    water_hazardous_waste_management: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class RiskMapRun(Base):
+    """One risk-map run (风险地图) computed from the database: when, where its files are,
+    its settings and summary (JSON)."""
+
+    __tablename__ = "risk_map_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    out_dir: Mapped[str] = mapped_column(String(1000))
+    inventory_year: Mapped[int | None] = mapped_column(Integer)
+    resolution_m: Mapped[float] = mapped_column(Float)
+    cutoff_m: Mapped[float | None] = mapped_column(Float)
+    crs: Mapped[str | None] = mapped_column(String(40))
+    basis: Mapped[str | None] = mapped_column(Text)
+    met_source: Mapped[str | None] = mapped_column(String(500))
+    inputs_sha256: Mapped[str | None] = mapped_column(String(64))
+    summary: Mapped[str | None] = mapped_column(Text)      # JSON
+
+
+class RiskMapResult(Base):
+    """Per-enterprise attributable risk of one risk-map run (resident, populated cells)."""
+
+    __tablename__ = "risk_map_result"
+    __table_args__ = (UniqueConstraint("run_id", "credit_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("risk_map_run.id", ondelete="CASCADE"),
+                                        index=True)
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    max_cancer_risk_contribution: Mapped[float] = mapped_column(Float)
+    max_hi_contribution: Mapped[float] = mapped_column(Float)
+    attributable_cases_per_yr: Mapped[float] = mapped_column(Float)
+    top_substance: Mapped[str | None] = mapped_column(String(20))
+
+
+class RiskCodeHistory(Base):
+    """One computed environmental health risk code (环境健康风险码) of an enterprise. A row is
+    added when the code, its rules or its inputs (checksum) change, so the table is the code's
+    history; the newest row is the current code."""
+
+    __tablename__ = "risk_code_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    code: Mapped[str] = mapped_column(String(10))
+    level: Mapped[str | None] = mapped_column(String(40))          # HJ 941-2018 level code
+    fired_rules: Mapped[str | None] = mapped_column(Text)
+    reasons_zh: Mapped[str | None] = mapped_column(Text)
+    reasons_en: Mapped[str | None] = mapped_column(Text)
+    previous_code: Mapped[str | None] = mapped_column(String(10))
+    change: Mapped[str | None] = mapped_column(String(20))         # grading.lists.compare_codes
+    inputs_sha256: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[str | None] = mapped_column(Text)               # JSON of the inputs
+    risk_map_run_id: Mapped[int | None] = mapped_column(Integer)
+    user: Mapped[str | None] = mapped_column(String(100))
