@@ -36,7 +36,9 @@ class StudyInfo(_Section):
     name: str = Field("ehrisk study", description="Study name (shown in reports).")
     region: Literal["demo", "files"] = Field(
         "files", description="'demo' generates the bundled synthetic demo region; 'files' reads "
-                             "the [inputs] files.")
+                             "the [inputs] files and, if database.url is set, the risk-source "
+                             "database (enterprises, stacks, emissions, storages, receptors, "
+                             "population) for the risk map and grading.")
     seed: int = Field(20261124, description="Seed for all randomness (demo data, Monte Carlo).")
     output_dir: str = Field("ehrisk-output", description="Folder for outputs, relative to the "
                                                          "study file.")
@@ -48,6 +50,8 @@ class Inputs(_Section):
     population: str | None = Field(None, description="Population near each enterprise CSV.")
     concentrations: str | None = Field(None, description="Concentrations CSV for the risk step.")
     stations: str | None = Field(None, description="Station air-quality CSV for the AQI step.")
+    meteorology: str | None = Field(None, description="Hourly meteorology CSV for the risk map "
+                                                      "(ehrisk.dispersion.met.read_met_csv).")
 
 
 class ScreeningSettings(_Section):
@@ -94,10 +98,14 @@ class GradingSettings(_Section):
 
 
 class DatabaseSettings(_Section):
-    enabled: bool = Field(True, description="Load the demo region into the risk-source database "
-                                            "(一库) and write enterprise files (一企一档).")
-    url: str | None = Field(None, description="Database URL or SQLite path; default: "
+    enabled: bool = Field(True, description="Use the risk-source database (一库): the demo is "
+                                            "loaded into it; results and risk codes (with "
+                                            "history) are stored in it; enterprise files "
+                                            "(一企一档) are written from it.")
+    url: str | None = Field(None, description="Database URL or SQLite path; demo default: "
                                               "ehrisk.sqlite in the output folder.")
+    year: int | None = Field(None, description="Inventory year read from the database "
+                                               "(default: the latest).")
     enterprise_files: int = Field(1, ge=0, description="How many enterprise files (DOCX and PDF) "
                                                        "to write, largest emitters first.")
 

@@ -78,33 +78,46 @@ def demo_region_step(ctx: RunContext) -> dict | None:
 
 @step("database")
 def database_step(ctx: RunContext) -> dict | None:
-    """Load the demo region into the risk-source database (一库) and write the enterprise
-    files (一企一档) of the largest emitters, as DOCX and PDF."""
+    """The risk-source database (一库). Demo: load the generated region into it. Files: read
+    the region (enterprises, stacks, emissions, storages, receptors, population, problems)
+    from it, for the risk map and grading."""
     s = ctx.settings.database
-    region = ctx.data.get("region")
-    if not s.enabled or region is None:
+    if not s.enabled:
         return None
-    from ehrisk.store import load_demo
     from ehrisk.store.db import open_engine, session_scope
-    from ehrisk.store.enterprise_file import write_file
 
-    url = s.url or str(ctx.out_dir / "ehrisk.sqlite")
-    engine = open_engine(url)
-    with session_scope(engine) as session:
-        summary = load_demo(session, region)
-    em = region.emissions
-    top = (em[em["medium"] == "air"].groupby("credit_code")["amount_t_yr"].sum()
-           .sort_values(ascending=False).index[: s.enterprise_files])
-    outputs = []
-    with session_scope(engine) as session:
-        for code in top:
-            for ext in ("docx", "pdf"):
-                res = write_file(session, code, ctx.out_dir / "enterprise_files" / f"{code}.{ext}")
-                outputs.append(res["file"])
-    engine.dispose()
-    loaded = {str(r.get("kind")): int(r.get("inserted", 0)) for r in summary
-              if isinstance(r, dict)}
-    return {"outputs": outputs, "database": url, "loaded": loaded}
+    region = ctx.data.get("region")
+    if region is not None:  # demo
+        from ehrisk.store import load_demo
+
+        url = s.url or str(ctx.out_dir / "ehrisk.sqlite")
+        engine = open_engine(url)
+        with session_scope(engine) as session:
+            summary = load_demo(session, region)
+        loaded = {str(r.get("kind")): int(r.get("inserted", 0)) for r in summary
+                  if isinstance(r, dict)}
+    elif s.url is not None:
+        from ehrisk.store.region import hj941_inputs_from_store, region_from_store
+
+        url = s.url
+        engine = open_engine(url)
+        met = None
+        met_path = ctx.input_path("meteorology")
+        if met_path is not None:
+            from ehrisk.dispersion.met import read_met_csv
+
+            met = read_met_csv(met_path)
+        with session_scope(engine) as session:
+            region = region_from_store(session, s.year, met=met,
+                                       met_source=str(met_path) if met_path else None)
+            ctx.data["hj941_inputs"] = hj941_inputs_from_store(session, region)
+        ctx.data["region"] = region
+        loaded = {"enterprises": int(len(region.enterprises)),
+                  "emissions": int(len(region.emissions))}
+    else:
+        return None
+    ctx.data["engine"] = engine
+    return {"outputs": [], "database": url, "loaded": loaded}
 
 
 @step("screening_levels")
@@ -261,6 +274,14 @@ def risk_map_step(ctx: RunContext) -> dict | None:
                        maps=s.maps)
     ctx.data["enterprise_risk"] = res.get("enterprise_risk")
     summ = res.get("summary", {})
+    if ctx.data.get("engine") is not None and res.get("enterprise_risk") is not None:
+        from ehrisk.store.db import session_scope
+        from ehrisk.store.results import save_risk_map
+
+        with session_scope(ctx.data["engine"]) as session:
+            save_risk_map(session, summ, res["enterprise_risk"].table,
+                          str(ctx.out_dir / "risk_map"), cutoff_m=s.cutoff_m,
+                          met_source=region.meta.get("met_source"))
     keep = {k: v for k, v in summ.items() if not isinstance(v, (dict, list))}
     return {"outputs": [str(p) for p in res.get("outputs", [])], **keep}
 
@@ -278,13 +299,21 @@ def grading_step(ctx: RunContext) -> dict | None:
     from ehrisk.grading.risk_code import load_rules, risk_codes
 
     region = ctx.data["region"]
-    em = region.emissions[region.emissions["year"] == region.emissions["year"].max()]
-    inputs = demo_inputs(region)
+    em = region.emissions
+    if "year" in em:
+        em = em[em["year"] == em["year"].max()]
+    inputs = ctx.data.get("hj941_inputs") or demo_inputs(region)
     levels = hj.grade_hj941_2018(*inputs)
     er = ctx.data.get("enterprise_risk")
     attributable = er.table if er is not None else None
     rules = load_rules()
-    codes = risk_codes(levels, attributable, priority_from_screening(em), em, None, rules)
+    problems = getattr(region, "problems", None)
+    if problems is not None and len(problems):
+        problems = problems[["credit_code", "problem_id", "status"]]
+    else:
+        problems = None
+    prio = priority_from_screening(em) if len(em) else set()
+    codes = risk_codes(levels, attributable, prio, em, problems, rules)
     wl = whitelist(codes, rules)
     sup = supervision_list(codes, rules)
     pl = problem_list(codes, rules, er.scenario_risk if er is not None else None, em, inputs)
@@ -292,8 +321,46 @@ def grading_step(ctx: RunContext) -> dict | None:
     paths = [_write_csv(levels, out / "hj941_levels.csv"), _write_csv(codes, out / "risk_codes.csv"),
              _write_csv(wl, out / "whitelist.csv"), _write_csv(sup, out / "supervision_list.csv"),
              _write_csv(pl, out / "problem_lists.csv")]
+    history_rows = None
+    if ctx.data.get("engine") is not None:
+        from ehrisk.store.db import session_scope
+        from ehrisk.store.results import enterprise_inputs, save_codes
+
+        sto, mg, sens = inputs
+        tables = {"storages": sto, "management": mg, "sensitivity": sens,
+                  "attributable": attributable, "problems": problems}
+        with session_scope(ctx.data["engine"]) as session:
+            added = save_codes(session, codes, enterprise_inputs(codes["credit_code"], tables),
+                               user="ehrisk run")
+        history_rows = int(len(added))
     counts = codes["code"].value_counts().to_dict() if "code" in codes else {}
     lv = levels["level"].value_counts().to_dict() if "level" in levels else {}
     return {"outputs": paths, "codes": {str(k): int(v) for k, v in counts.items()},
             "hj941_levels": {str(k): int(v) for k, v in lv.items()},
-            "whitelist": int(len(wl)), "problem_items": int(len(pl))}
+            "whitelist": int(len(wl)), "problem_items": int(len(pl)),
+            "code_history_rows_added": history_rows}
+
+
+@step("enterprise_files")
+def enterprise_files_step(ctx: RunContext) -> dict | None:
+    """Enterprise files (一企一档, DOCX and PDF) of the largest air emitters, from the database
+    (with their risk-map results and risk codes when those steps ran)."""
+    s = ctx.settings.database
+    engine = ctx.data.get("engine")
+    region = ctx.data.get("region")
+    if engine is None or region is None or s.enterprise_files == 0:
+        return None
+    from ehrisk.store.db import session_scope
+    from ehrisk.store.enterprise_file import write_file
+
+    em = region.emissions
+    top = (em[em["medium"] == "air"].groupby("credit_code")["amount_t_yr"].sum()
+           .sort_values(ascending=False).index[: s.enterprise_files])
+    outputs = []
+    with session_scope(engine) as session:
+        for code in top:
+            for ext in ("docx", "pdf"):
+                res = write_file(session, code, ctx.out_dir / "enterprise_files" / f"{code}.{ext}")
+                outputs.append(res["file"])
+    engine.dispose()
+    return {"outputs": outputs, "enterprises": [str(c) for c in top]}
