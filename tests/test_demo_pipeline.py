@@ -26,7 +26,8 @@ def test_demo_runs_and_records_provenance(demo_run):
     assert sum(codes.values()) == len(pd.read_csv(out / "grading" / "risk_codes.csv"))
     assert (out / "risk_map" / "risk_map.tif").exists()
     assert prov["steps"]["database"]["loaded"]["enterprises"] == 150
-    assert any(p.endswith(".pdf") for p in prov["steps"]["database"]["outputs"])
+    assert any(p.endswith(".pdf") for p in prov["steps"]["enterprise_files"]["outputs"])
+    assert prov["steps"]["grading"]["code_history_rows_added"] == sum(codes.values())
     # every output listed with a checksum, every reference table with its checksum
     assert "screening_levels.csv" in prov["outputs_sha256"]
     assert "toxicity_epa_rsl" in prov["refdata_sha256"]
