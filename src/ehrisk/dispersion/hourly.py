@@ -91,13 +91,14 @@ def run_hourly(src: pd.DataFrame, receptors: pd.DataFrame, metdf: pd.DataFrame, 
     q = src["emission_g_s"].to_numpy(float)
     sy0, sz0 = src["sigma_y0_m"].to_numpy(float), src["sigma_z0_m"].to_numpy(float)
     sx, sy = src["x_m"].to_numpy(float), src["y_m"].to_numpy(float)
+    layout = kernel.prepare_receptors(rx, ry, rz)  # once: receptor blocks reused every hour
     total = np.zeros(len(rx))
     mx = np.zeros(len(rx))
     exc = np.zeros(len(rx), dtype=np.int64) if threshold_ug_m3 is not None else None
     for t in range(len(metdf)):
         if not calm[t]:
-            c = kernel.field(sx, sy, h[t], us[t], q, sy0, sz0, rx, ry, rz, wd[t], stab[t],
-                             terrain, mix[t], cutoff_m)
+            c = kernel.field_prepared(layout, sx, sy, h[t], us[t], q, sy0, sz0, wd[t], stab[t],
+                                      terrain, mix[t], cutoff_m)
             total += c
             np.maximum(mx, c, out=mx)
             if exc is not None:
