@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ehrisk.io.jsonsafe import clean
+
 console = Console()
 
 
@@ -28,19 +30,9 @@ def _default(o: Any):
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
-def _clean(o: Any):
-    if isinstance(o, float) and not math.isfinite(o):
-        return None
-    if isinstance(o, dict):
-        return {str(k): _clean(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_clean(v) for v in o]
-    return o
-
-
 def print_json(obj: Any) -> None:
     """Print ``obj`` as stable JSON (sorted keys off, UTF-8, NaN as null) on stdout."""
-    typer.echo(json.dumps(_clean(obj), ensure_ascii=False, indent=2, default=_default))
+    typer.echo(json.dumps(clean(obj), ensure_ascii=False, indent=2, default=_default))
 
 
 def print_table(rows: list[dict], title: str | None = None, columns: list[str] | None = None):

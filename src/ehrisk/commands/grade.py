@@ -11,12 +11,13 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from ehrisk.commands._common import _clean, _default, console, print_json, print_table
+from ehrisk.commands._common import _default, console, print_json, print_table
 from ehrisk.errors import EhriskError, InputError, Problem
 from ehrisk.grading import hj941_2018 as hj
 from ehrisk.grading.inputs import demo_inputs, priority_from_screening
 from ehrisk.grading.lists import compare_codes, problem_list, supervision_list, whitelist
 from ehrisk.grading.risk_code import CRITERIA, check_rules, load_rules, risk_codes
+from ehrisk.io.jsonsafe import clean as _clean
 from ehrisk.io.tables import Column, Schema, read_raw, read_table
 
 EVENTS = ("none", "general", "larger", "major", "无", "一般", "较大", "重大", "特别重大")

@@ -5,11 +5,11 @@ the study runner."""
 from __future__ import annotations
 
 import json
-import math
 import tomllib
 from pathlib import Path
 
 from ehrisk.errors import EhriskError, InputError, Problem
+from ehrisk.io.jsonsafe import clean
 from ehrisk.io.tables import read_raw
 from ehrisk.screening.catalog import SubstanceCatalog, build_catalog
 from ehrisk.screening.config import ScreeningWeights, default_weights
@@ -92,20 +92,12 @@ def write_outputs(out: Path, result, stab: dict, doc: dict) -> list[str]:
         weights.to_excel(xw, sheet_name="weights", index=False)
     paths.append(xlsx_path)
     json_path = out / f"{OUT_STEM}.json"
-    json_path.write_text(json.dumps(_finite(doc), ensure_ascii=False, indent=2),
+    json_path.write_text(json.dumps(clean(doc), ensure_ascii=False, indent=2),
                          encoding="utf-8")
     paths.append(json_path)
     return [str(p) for p in paths]
 
 
-def _finite(o):
-    if isinstance(o, float) and not math.isfinite(o):
-        return None
-    if isinstance(o, dict):
-        return {str(k): _finite(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_finite(v) for v in o]
-    return o
 
 
 def run_screen(emissions: Path, population: Path | None = None, weights: Path | None = None,

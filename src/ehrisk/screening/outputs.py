@@ -5,11 +5,9 @@ Pure: builds dicts and frames; writing files is the command's job.
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 
+from ehrisk.io.jsonsafe import plain
 from ehrisk.screening.ranking import ScreeningResult
 
 #: Chinese headers (中文表头) for the priority-list sheet, by column.
@@ -29,22 +27,13 @@ HEADERS_ZH = {
 }
 
 
-def _plain(v):
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, (np.floating, float)):
-        f = float(v)
-        return None if not math.isfinite(f) else f
-    return v
 
 
 def substance_records(result: ScreeningResult) -> list[dict]:
     """One dict per substance in rank order; NaN becomes None, ``lists`` a list."""
     out = []
     for rec in result.table.to_dict(orient="records"):
-        d = {k: _plain(v) for k, v in rec.items()}
+        d = {k: plain(v) for k, v in rec.items()}
         d["lists"] = [x for x in str(rec["lists"]).split(";") if x]
         if d.get("rank") is not None:
             d["rank"] = int(d["rank"])

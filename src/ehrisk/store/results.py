@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ehrisk.io.jsonsafe import plain
 from ehrisk.store import models as m
 
 RESULT_COLUMNS = ["credit_code", "max_cancer_risk_contribution", "max_hi_contribution",
@@ -25,16 +25,9 @@ RESULT_COLUMNS = ["credit_code", "max_cancer_risk_contribution", "max_hi_contrib
 
 
 def _plain(v):
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, (np.floating, float)):
-        return None if not np.isfinite(v) else float(v)
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return None
-    return v if isinstance(v, (int, str)) else str(v)
-
+    """JSON-safe scalar (see :func:`ehrisk.io.jsonsafe.plain`); other objects as text."""
+    v = plain(v)
+    return v if v is None or isinstance(v, (bool, int, float, str)) else str(v)
 
 def _json(obj) -> str:
     def enc(o):
