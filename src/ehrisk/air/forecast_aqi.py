@@ -170,5 +170,6 @@ def grade_bounds(edition: str) -> tuple[np.ndarray, np.ndarray]:
 def default_edition(dates) -> str:
     """HJ 633 edition in force on the last of ``dates``: HJ 633-2026 from 2026-03-01
     (its date of entry into force), HJ 633-2012 before."""
-    last = pd.to_datetime(pd.Series(dates)).max()
-    return "hj633-2026" if last >= pd.Timestamp("2026-03-01") else "hj633-2012"
+    from ehrisk.air.aqi import aqi_standard_for
+
+    return aqi_standard_for(pd.to_datetime(pd.Series(dates)).max())
