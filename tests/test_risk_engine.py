@@ -91,3 +91,23 @@ def test_pef_default_independent():
     assert qc == pytest.approx(93.77, rel=1e-3)
     assert rsl.particulate_emission_factor(rsl.load_factors()["site"]) == pytest.approx(pef)
     assert pef == pytest.approx(1.359e9, rel=1e-3)  # RSL User's Guide default PEF
+
+
+def test_resident_child_and_adult_periods_sum_to_resident_air():
+    """RSL resident air (User's Guide 4.9) is a 0-26 yr composite: the child (0-6 yr) and
+    adult (6-26 yr) periods add up to it, for non-mutagens, mutagens (ADAF segments), TCE
+    (kidney part mutagenic) and vinyl chloride (birth term in the child period)."""
+    import numpy as np
+
+    from ehrisk.risk.engine import inhalation_risk
+
+    cas = ["71-43-2", "50-32-8", "75-01-4", "79-01-6", "108-88-3"]
+    c = np.array([[1.0, 0.01, 0.5, 2.0, 100.0]])
+    res = inhalation_risk(c, cas, "resident")
+    ch = inhalation_risk(c, cas, "resident_child")
+    ad = inhalation_risk(c, cas, "resident_adult")
+    np.testing.assert_allclose(ch["risk"] + ad["risk"], res["risk"], rtol=1e-12)
+    np.testing.assert_allclose(ch["hq"], res["hq"], rtol=1e-12)
+    # benzene child period by hand: IUR 7.8e-6 per ug/m3 (IRIS) x EF 350 d/yr x ED 6 yr
+    # x ET 24/24 / (LT 70 yr x 365 d/yr)
+    assert ch["risk"][0, 0] == pytest.approx(7.8e-6 * 350 * 6 / (70 * 365), rel=1e-9)

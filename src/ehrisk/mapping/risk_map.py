@@ -100,6 +100,10 @@ def cell_risk(fld: ConcentrationField, pop_persons=None, in_park=None,
               params: str = rsl.PARAMS) -> CellRisk:
     """Inhalation risk per cell for residents and (inside parks) workers.
 
+    Residents: the RSL child + adult composite (``risk_resident``, ``hi_resident``) and the
+    cancer risk of each period (``risk_resident_child`` 0-6 yr, ``risk_resident_adult``
+    6-26 yr; they sum to the composite; the HQ is the same for both periods).
+
     Parameters
     ----------
     fld : ConcentrationField
@@ -136,6 +140,11 @@ def cell_risk(fld: ConcentrationField, pop_persons=None, in_park=None,
     t["receptor"] = np.where(park, RECEPTOR_WORKER, RECEPTOR_RESIDENT)
     t["risk_resident"] = res["total_risk"]
     t["hi_resident"] = res["hi"]
+    # the resident's two periods (child 0-6 yr, adult 6-26 yr); their risks sum to
+    # risk_resident (RSL resident air, age-segmented; see ehrisk.risk.rsl.air_coefficients)
+    for period in ("child", "adult"):
+        t[f"risk_resident_{period}"] = engine.inhalation_risk(
+            sub.conc_ug_m3, cas, f"resident_{period}", params)["total_risk"]
     rw = np.full(n, np.nan)
     hw = np.full(n, np.nan)
     rw[park] = wrk["total_risk"]

@@ -49,6 +49,12 @@ MEDIA = ("air", "tapwater", "soil")
 RECEPTORS = ("resident", "worker")
 UNITS = {"air": "ug/m3", "tapwater": "ug/L", "soil": "mg/kg"}
 MUTAGEN_SEGMENTS = ("resident_0_2", "resident_2_6", "resident_6_16", "resident_16_26")
+#: Air receptors: the RSL resident (child + adult composite) and worker, plus the resident's
+#: two periods, child (0-6 yr) and adult (6-26 yr), whose cancer risks add up to the
+#: composite (mutagens: the ADAF age segments of each period).
+AIR_RECEPTORS = (*RECEPTORS, "resident_child", "resident_adult")
+PERIOD_SEGMENTS = {"resident_child": ("resident_0_2", "resident_2_6"),
+                   "resident_adult": ("resident_6_16", "resident_16_26")}
 PATHWAYS = {
     ("air", "resident"): ("inhalation",),
     ("air", "worker"): ("inhalation",),
@@ -188,9 +194,11 @@ def et_event_adj_h(f: dict):
 
 def inhalation_time_weight(f: dict, receptor: str, mutagen: bool = False):
     """EF x ED x ET x (1 d/24 h) [d]: days-equivalent of continuous exposure; with
-    ``mutagen`` the ADAF-weighted sum over the resident age segments (RSL 4.9, mutagenic)."""
+    ``mutagen`` the ADAF-weighted sum over the resident age segments (RSL 4.9, mutagenic; for
+    ``resident_child`` / ``resident_adult`` over that period's segments only)."""
     if mutagen:
-        return _age_sum(f, MUTAGEN_SEGMENTS, lambda p: units.h_to_day(p["et_h_day"]), True)
+        segs = PERIOD_SEGMENTS.get(receptor, MUTAGEN_SEGMENTS)
+        return _age_sum(f, segs, lambda p: units.h_to_day(p["et_h_day"]), True)
     p = f[receptor]
     return p["ef_day_yr"] * p["ed_yr"] * units.h_to_day(p["et_h_day"])
 
@@ -305,7 +313,11 @@ def air_coefficients(chem: pd.DataFrame, receptor: str, f: dict | None = None) -
     ----------
     chem : DataFrame
         Rows from :func:`chemicals`.
-    receptor : {"resident", "worker"}
+    receptor : {"resident", "worker", "resident_child", "resident_adult"}
+        ``resident_child`` (0-6 yr) and ``resident_adult`` (6-26 yr) are the two periods of
+        the RSL resident: their cancer risks sum to the resident's (the vinyl chloride
+        birth term belongs to the child period); their HQs equal the resident's, since the
+        exposure concentration does not depend on body weight (RAGS Part F).
     f : dict, optional
         Exposure factors (:func:`load_factors`), possibly with array values.
 
@@ -322,9 +334,9 @@ def air_coefficients(chem: pd.DataFrame, receptor: str, f: dict | None = None) -
     ec_ca = w / atc
     ec_nc = w / units.yr_to_day(p["ed_yr"])
     iur_nm, iur_mut = _split_slopes(chem, "iur_per_ug_m3", "iur_mut_per_ug_m3")
-    if receptor == "resident":
+    if receptor in ("resident", "resident_child", "resident_adult"):
         ec_mut = inhalation_time_weight(f, receptor, mutagen=True) / atc
-        birth = _birth(chem)
+        birth = _birth(chem) if receptor != "resident_adult" else np.zeros(len(chem))
     else:  # industrial air: ADAFs and the early-life term do not apply to adult workers
         ec_mut = ec_ca
         birth = np.zeros(len(chem))
@@ -469,8 +481,8 @@ def coefficients(chem: pd.DataFrame, medium: str, receptor: str,
                  f: dict | None = None) -> dict[str, dict]:
     """Per-unit-concentration pathway coefficients for ``medium`` (air, tapwater, soil)."""
     if medium == "air":
-        if receptor not in RECEPTORS:
-            raise ValueError(f"unknown receptor {receptor!r}; expected one of {RECEPTORS}")
+        if receptor not in AIR_RECEPTORS:
+            raise ValueError(f"unknown receptor {receptor!r}; expected one of {AIR_RECEPTORS}")
         return {"inhalation": air_coefficients(chem, receptor, f)}
     if medium == "tapwater":
         return tapwater_coefficients(chem, receptor, f)
