@@ -124,3 +124,53 @@ def test_cli_impact_run_and_errors(tmp_path, cli):
                        tmp_path / "a.csv", "--population", tmp_path / "p.csv", "--crf", "zzz",
                        "--y0", "0.007")
     assert code == 2 and "no CRF" in err
+
+
+# --- packaged reference values against the numbers read in their sources -----------------
+# Hoek G et al. 2013, Environ Health 12:43, Abstract: pooled excess risk of all-cause mortality
+# 6 % (95 % CI 4, 8 %) per 10 ug/m3 PM2.5.
+# Burnett R et al. 2018, PNAS 115:9592, GEMM NCD+LRI (with the Chinese cohort), as transcribed in
+# two independent public implementations (see the crf table note): theta 0.1430, SE 0.01807,
+# alpha 1.6, mu 15.5, nu 36.8, counterfactual 2.4 ug/m3.
+# OECD VSL method documentation: base USD 3 million (2005), income elasticity 0.8.
+# Hoffmann, Krupnick, Qin 2017, J Benefit Cost Anal, Abstract: VSL about 1.47 million 2009 yuan.
+# Cao C et al. 2023, Chin J Popul Resour Environ 21(4):269-278, Abstract: VSL CNY 4.76 million (2019).
+PUBLISHED_TRANSCRIPTION_TOL = 0.0  # values copied digit for digit
+
+
+def test_crf_rows_equal_published_values():
+    t = crf_table().set_index("crf_id")
+    hoek = t.loc["hoek2013-pm25-allcause"]
+    assert [hoek["rr"], hoek["rr_lo"], hoek["rr_hi"], hoek["per_ug_m3"]] == [1.06, 1.04, 1.08, 10]
+    assert hoek["note"].startswith("CONFIRMED")
+    g = t.loc["gemm-2018"]
+    published = {"theta": 0.1430, "theta_se": 0.01807, "alpha": 1.6, "mu": 15.5, "nu": 36.8,
+                 "counterfactual_ug_m3": 2.4}
+    for k, v in published.items():
+        assert abs(g[k] - v) <= PUBLISHED_TRANSCRIPTION_TOL, k
+    assert "not read" in g["note"]  # the primary SI table is still flagged as not read
+    # every row says how sure it is
+    assert t["note"].str.match(r"^(CONFIRMED|LIKELY|UNCONFIRMED)").all()
+
+
+def test_gemm_packaged_rr_by_hand_at_50():
+    # z = 50 - 2.4 = 47.6; ln(47.6/1.6 + 1) = ln(30.75) = 3.425890;
+    # logistic 1/(1 + exp(-(47.6 - 15.5)/36.8)) = 1/(1 + 0.417996) = 0.705220;
+    # RR = exp(0.1430 * 3.425890 * 0.705220) = exp(0.345489) = 1.412681
+    crf = load_crf("gemm-2018")
+    assert float(crf.rr(50.0)) == pytest.approx(1.412681, rel=1e-5)
+
+
+def test_valuation_rows_equal_published_values():
+    from ehrisk.impact.valuation import valuation_table
+
+    v = valuation_table().set_index("value_id")
+    assert v.loc["oecd2012-vsl-base", "value"] == 3.0e6
+    assert v.loc["oecd2012-vsl-base", "income_elasticity"] == 0.8
+    assert v.loc["oecd2012-vsl-base", "unit"] == "USD_2005"
+    assert (v.loc["hoffmann2017-china-vsl", "value"], v.loc["hoffmann2017-china-vsl", "unit"]) == (
+        1.47e6, "CNY_2009")
+    assert (v.loc["cao2023-china-vsl", "value"], v.loc["cao2023-china-vsl", "unit"]) == (
+        4.76e6, "CNY_2019")
+    assert v.loc[["oecd2012-vsl-low", "oecd2012-vsl-high"], "note"].str.startswith(
+        "UNCONFIRMED").all()
