@@ -18,6 +18,16 @@ import pytest
 
 from ehrisk.risk import rsl
 
+# Verification status of the typed published levels (verification pass; see docs/risk.md,
+# "Verification"): none of the SLs in AIR, TAPWATER and SOIL below could be checked against a
+# stored copy of the RSL Summary Table - the search over stored code, docs and pages found no
+# copy of the table (CSV/XLSX/JSON/R data) or of the User's Guide. They stay typed from memory
+# (UNCONFIRMED). What was checked is a part of the toxicity inputs behind them: 57 RfC/IUR/SFO
+# values in toxicity_epa_rsl.csv matched secondary copies (MPCA-air/health-values
+# Inhalation_Health_Benchmarks(IHBs).csv, commit 02a7bb7ac635; Joey-lhx/Co-exposure-Assessment-Tool
+# src/SF_dict.py), so the SLs governed by those values (e.g. carbon tetrachloride, chloroform,
+# ethylene oxide, 1,1,2-trichloroethane, nitrobenzene, MTBE, cobalt air) rest on a confirmed
+# toxicity value and an unconfirmed exposure-factor set.
 REL_TOL = 0.02
 ROUNDING_SIG = 2
 EDITION = "RSL Summary Table, TR=1E-06, THQ=1, November 2024"
