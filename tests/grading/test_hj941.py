@@ -142,3 +142,16 @@ def test_population_within_counts_cells_inside_radius():
     assert hj.population_within([0.0], [0.0], [0.004, 0.01], [0.0, 0.0], [100.0, 7.0], 5.0,
                                 6371.0088)[0] == pytest.approx(107.0)
     assert np.isfinite(p).all()
+
+
+def test_water_q_follows_hj941_7_1_gas_list():
+    # HJ 941-2018 §7.1 (text as reproduced at huanwenwen.com/article-55601.html): water Q counts
+    # parts 3-8 plus only those part 1-2 gases it names (甲醛, 氯化氢, 氨, 环氧乙烷, 二氧化氮,
+    # 二氧化硫, ...). Chlorine and hydrogen sulfide are not named -> air only; NO2 is named.
+    # Hand computation with HJ 169-2018 B.1 critical quantities (Cl2 1 t, H2S 2.5 t, NO2 1 t):
+    # water Q = 2/1 (NO2) = 2.0; air Q = 3/1 + 5/2.5 + 2/1 = 7.0
+    st = pd.DataFrame({"credit_code": ["A"] * 3,
+                       "cas": ["7782-50-5", "7783-06-4", "10102-44-0"],
+                       "max_quantity_t": [3.0, 5.0, 2.0]})
+    assert hj.q_ratio(st, "water").iloc[0]["q"] == pytest.approx(2.0)
+    assert hj.q_ratio(st, "air").iloc[0]["q"] == pytest.approx(3 / 1 + 5 / 2.5 + 2 / 1)
