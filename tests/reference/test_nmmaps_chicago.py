@@ -50,7 +50,8 @@ def chicago(shared_dir):
 
 def test_dlnm_vignette_example1_overall_pm10_effect(chicago):
     data = chicago.rename(columns={"pm10_ug_m3": "pm10"})
-    spec = ResponseSpec(df_time_per_year=7, df_temp=5, temp_lag_max=3, temp_lag_breaks=(1,),
+    spec = ResponseSpec(df_time_per_year=7, df_temp=5, df_humidity=0, temp_lag_max=3,
+                        temp_lag_breaks=(1,),
                         humidity="none", holiday=False)
     fit = fit_response(data, "death", ["pm10"], LagSpec("dlm", 0, 15, "poly", 4), spec)
     assert fit.info["df_time"] == 98      # 7 * 14 in the vignette

@@ -109,12 +109,14 @@ class ResponseSpec:
         A holiday indicator where the data have a ``holiday`` column.
     """
 
-    df_time_per_year: float = 7.0
-    df_temp: int = 6
+    # No defaults here for the three spline sizes: the standard values live in the refdata
+    # table response_spec_standard (one source of truth); use ResponseSpec.standard().
+    df_time_per_year: float
+    df_temp: int
+    df_humidity: int
     temp_lag_max: int = 0
     temp_lag_breaks: tuple[int, ...] = ()
     humidity: str = "auto"
-    df_humidity: int = 3
     dow: bool = True
     holiday: bool = True
 
