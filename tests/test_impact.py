@@ -174,3 +174,39 @@ def test_valuation_rows_equal_published_values():
         4.76e6, "CNY_2019")
     assert v.loc[["oecd2012-vsl-low", "oecd2012-vsl-high"], "note"].str.startswith(
         "UNCONFIRMED").all()
+
+
+def test_airq_cli_exposure_classes_hand_calculation(cli, tmp_path):
+    # Two classes: 60 % at 15 ug/m3 and 40 % at 35 ug/m3, cut-off 5, RR 1.08 per 10:
+    # RR1 = 1.08 ** 1, RR2 = 1.08 ** 3; AP = sum p (RR-1) / (sum p (RR-1) + 1)
+    import json
+    import math
+
+    (tmp_path / "cls.csv").write_text("conc_ug_m3,population\n15,600000\n35,400000\n")
+    x = 0.6 * (1.08 - 1) + 0.4 * (1.08 ** 3 - 1)
+    ap = x / (x + 1)
+    code, out, err = cli("impact", "airq", "--classes", tmp_path / "cls.csv", "--cutoff", "5",
+                         "--rr", "1.08", "--incidence-per-100k", "700", "--population", "1e6",
+                         "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    assert res["attributable_proportion"][1] == pytest.approx(ap, rel=1e-12)
+    assert res["attributable_cases"][1] == pytest.approx(ap * 7000, rel=1e-12)
+    assert math.isclose(res["cases_per_100k"][1], ap * 700, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--conc", "10", "--cutoff", "5", "--rr", "1.1"], "--baseline-cases"),
+    (["--conc", "10", "--cutoff", "5", "--baseline-cases", "100"], "--rr"),
+    (["--conc", "10", "--cutoff", "5", "--rr", "1.1", "--rr-lo", "1.2",
+      "--baseline-cases", "100"], "within its bounds"),
+    (["--conc", "10", "--cutoff", "5", "--rr", "1.1", "--incidence-per-100k", "5"],
+     "--population"),
+    (["--conc", "10", "--crf", "gemm-2018", "--baseline-cases", "100"], "not a log-linear"),
+    (["--conc", "10", "--crf", "nope", "--baseline-cases", "100"], "no CRF"),
+])
+def test_airq_cli_bad_input_exit_2(cli, args, needle):
+    code, _, err = cli("impact", "airq", *args)
+    assert code == 2
+    assert needle in err
+    assert "Traceback" not in err

@@ -124,7 +124,8 @@ class AirQResult:
         return {k: list(v) for k, v in self.__dict__.items()}
 
 
-def airq_burden(rr, incidence_per_100k, population, rr_lo=None, rr_hi=None, share=None):
+def airq_burden(rr, incidence_per_100k=None, population=None, rr_lo=None, rr_hi=None,
+                share=None, baseline_cases=None):
     """Attributable burden the way AirQ+ reports it, with the interval from the RR interval.
 
     Parameters
@@ -132,10 +133,14 @@ def airq_burden(rr, incidence_per_100k, population, rr_lo=None, rr_hi=None, shar
     rr : float or array_like
         Relative risk at the exposure [-] (per class if ``share`` is given); obtain it from a
         concentration with :func:`rr_log_linear`.
-    incidence_per_100k : float
+    incidence_per_100k : float, optional
         Baseline incidence of the outcome in the population at risk [cases/(1e5 persons yr)].
-    population : float
+    population : float, optional
         Population at risk [persons].
+    baseline_cases : float, optional
+        Baseline cases B [cases/yr] instead of ``incidence_per_100k`` (AirQ+ multiplies the
+        two, so B alone fixes the attributable cases; the rate per 100 000 then needs
+        ``population`` and is NaN without it).
     rr_lo, rr_hi : float or array_like, optional
         Lower and upper 95 % bounds of the RR [-]; the central value is used when missing.
     share : array_like, optional
@@ -153,11 +158,25 @@ def airq_burden(rr, incidence_per_100k, population, rr_lo=None, rr_hi=None, shar
     calculations" (2018), output fields "Estimated Attributable Proportion", "Estimated number
     of Attributable Cases", "... per 100,000 Population at Risk".
     """
-    if incidence_per_100k < 0 or population < 0:
-        raise ValueError("incidence and population must be non-negative")
+    if baseline_cases is None:
+        if incidence_per_100k is None or population is None:
+            raise ValueError("give incidence_per_100k and population, or baseline_cases")
+        if incidence_per_100k < 0 or population < 0:
+            raise ValueError("incidence and population must be non-negative")
+        baseline = float(incidence_per_100k) * float(population) / PER_100K
+    else:
+        if incidence_per_100k is not None:
+            raise ValueError("give either incidence_per_100k or baseline_cases, not both")
+        if baseline_cases < 0 or (population is not None and population <= 0):
+            raise ValueError("baseline cases must be non-negative and population positive")
+        baseline = float(baseline_cases)
+        incidence_per_100k = (baseline / float(population) * PER_100K
+                              if population is not None else float("nan"))
     rrs = [rr if rr_lo is None else rr_lo, rr, rr if rr_hi is None else rr_hi]
+    for r in rrs:
+        if np.any(np.asarray(r, dtype=float) <= 0):
+            raise ValueError("relative risks must be positive")
     ap = [float(attributable_proportion(r, share)) for r in rrs]
-    baseline = float(incidence_per_100k) * float(population) / PER_100K
     if share is None:
         rr_out = [float(np.asarray(r, dtype=float)) for r in rrs]
     else:  # population-weighted mean RR over the classes, for display
@@ -169,3 +188,45 @@ def airq_burden(rr, incidence_per_100k, population, rr_lo=None, rr_hi=None, shar
         attributable_cases=tuple(a * baseline for a in ap),
         cases_per_100k=tuple(a * float(incidence_per_100k) for a in ap),
     )
+
+
+def airq_from_concentration(conc_ug_m3, cutoff_ug_m3, rr_per_increment, increment_ug_m3=10.0,
+                            rr_lo_per_increment=None, rr_hi_per_increment=None, share=None,
+                            incidence_per_100k=None, population=None, baseline_cases=None):
+    """AirQ+ long-term calculation from the exposure: RR at the exposure, then the burden.
+
+    Parameters
+    ----------
+    conc_ug_m3 : float or array_like
+        Population-weighted annual mean [ug/m3], or the concentration of each exposure class
+        (with ``share``).
+    cutoff_ug_m3 : float
+        Cut-off (counterfactual) concentration [ug/m3].
+    rr_per_increment, rr_lo_per_increment, rr_hi_per_increment : float
+        Relative risk per ``increment_ug_m3`` and its 95 % bounds [-] (AirQ+ "relative risk
+        (lower, upper)" of the log-linear function).
+    increment_ug_m3 : float
+        Increment of the relative risk [ug/m3] (10 in AirQ+).
+    share : array_like, optional
+        Population fraction of each exposure class [-].
+    incidence_per_100k, population, baseline_cases : float, optional
+        As in :func:`airq_burden`.
+
+    Returns
+    -------
+    AirQResult
+        The RR at the exposure (population-weighted over classes), AP, attributable cases and
+        cases per 100 000, each as (lower, central, upper).
+
+    References
+    ----------
+    WHO AirQ+ methods manual (WHO/Europe 2016): log-linear RR(c) = RR_inc^((c - c_cf)/inc),
+    attributable proportion over exposure classes, interval from the RR interval.
+    """
+    def rr_at(r):
+        return None if r is None else rr_log_linear(r, increment_ug_m3, conc_ug_m3,
+                                                    cutoff_ug_m3)
+
+    return airq_burden(rr_at(rr_per_increment), incidence_per_100k, population,
+                       rr_lo=rr_at(rr_lo_per_increment), rr_hi=rr_at(rr_hi_per_increment),
+                       share=share, baseline_cases=baseline_cases)
