@@ -45,3 +45,24 @@ def test_demo_risk_matches_engine_by_hand(demo_run):
     row = detail[(detail.cas == "71-43-2") & (detail.location_id == b.location_id)].iloc[0]
     expected = b.concentration * 7.8e-6 * (350 * 26 * 24 / 24) / (70 * 365)
     assert row.risk == pytest.approx(expected, rel=1e-3)
+
+
+def test_demo_health_impact_post_evaluation(demo_run):
+    """The PM2.5 what-if of the demo: totals equal the sums of the per-cell and per-town
+    tables, the cut can only help, and the report is written."""
+    _, out = demo_run
+    prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+    step = prov["steps"]["health_impact"]
+    summ = json.loads((out / "health_impact" / "summary.json").read_text(encoding="utf-8"))
+    cells = pd.read_csv(out / "health_impact" / "cells.csv")
+    towns = pd.read_csv(out / "health_impact" / "admin_summary.csv")
+    assert summ["avoided_cases"] == pytest.approx(cells["avoided_cases"].sum(), rel=1e-9)
+    assert towns["avoided_deaths"].sum() == pytest.approx(summ["avoided_cases"], rel=1e-6)
+    assert towns["population"].sum() == pytest.approx(cells["population"].sum())
+    assert (cells["delta_ug_m3"] >= 0).all() and summ["avoided_cases"] > 0
+    assert summ["burden"]["attributable_lo"] < summ["burden"]["attributable_deaths"] \
+        < summ["burden"]["attributable_hi"]
+    # value = avoided deaths x the VSL of Cao et al. 2023 (CNY 4.76 million)
+    assert summ["value"] == pytest.approx(summ["avoided_cases"] * 4.76e6, rel=1e-9)
+    assert step["scenario"].endswith("cut by 30%")
+    assert (out / "health_impact" / "post_evaluation.docx").exists()

@@ -110,6 +110,25 @@ class DatabaseSettings(_Section):
                                                        "to write, largest emitters first.")
 
 
+class HealthImpactSettings(_Section):
+    enabled: bool = Field(True, description="PM2.5 health burden and a policy what-if "
+                                            "(环境—经济—健康后评估) on the grid: needs the "
+                                            "region's PM2.5 inventory, stations and population.")
+    crf: str = Field("gemm-2018", description="Concentration-response function (crf table id; "
+                                              "`ehrisk impact crfs` lists them).")
+    parks: list[str] = Field(default_factory=list, description="The what-if acts on the "
+                                                               "sources in these parks (empty: "
+                                                               "all sources).")
+    reduction: float = Field(0.3, ge=0, le=1, description="Fractional cut of their PM2.5 "
+                                                          "emissions in the what-if.")
+    y0_per_person_yr: float | None = Field(None, gt=0, description="Baseline death rate "
+                                           "[deaths/person/yr]; default: crude rate of the "
+                                           "region's daily death series.")
+    value_id: str | None = Field("cao2023-china-vsl", description="Value per death (valuation "
+                                                                  "table id); empty: no value.")
+    draws: int = Field(1000, ge=1, description="Monte Carlo draws of the CRF coefficient.")
+
+
 class StudySettings(_Section):
     """The whole study file."""
 
@@ -122,6 +141,7 @@ class StudySettings(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     risk_map: RiskMapSettings = Field(default_factory=RiskMapSettings)
     grading: GradingSettings = Field(default_factory=GradingSettings)
+    health_impact: HealthImpactSettings = Field(default_factory=HealthImpactSettings)
 
 
 def load_settings(path: str | Path) -> StudySettings:

@@ -36,6 +36,11 @@ params = "epa-rsl"
 [aqi]
 standard = "auto"
 
+[health_impact]
+# what-if: PM2.5 emissions of the petrochemical park P1 cut by 30 %
+parks = ["P1"]
+reduction = 0.3
+
 [risk_map]
 resolution_m = 500.0
 cutoff_m = 20000.0

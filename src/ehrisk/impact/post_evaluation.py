@@ -89,6 +89,11 @@ def post_evaluation(before_conc, after_conc, population, y0, crf: CRF,
     return summary, per_cell
 
 
+def _n(x: float) -> str:
+    """A count for the report: one decimal from 10 up, three significant digits below."""
+    return f"{x:,.1f}" if abs(x) >= 10 else f"{x:.3g}"
+
+
 def report_markdown(summary: dict, per_cell: pd.DataFrame, top: int = 10) -> str:
     """A short Markdown report (zh/en) of a post-evaluation."""
     s = summary
@@ -99,21 +104,32 @@ def report_markdown(summary: dict, per_cell: pd.DataFrame, top: int = 10) -> str
         f"{s['counterfactual_ug_m3']} ug/m3",
         f"- 人口 / population: {s['population']:,.0f} in {s['n_cells']} cells",
         f"- 人口加权浓度 / population-weighted concentration: "
-        f"{s['pop_weighted_before_ug_m3']:.1f} -> {s['pop_weighted_after_ug_m3']:.1f} ug/m3",
-        f"- 避免病例 / avoided cases: **{s['avoided_cases']:,.1f}** (95 % MC interval "
-        f"{s['avoided_cases_p2_5']:,.1f} - {s['avoided_cases_p97_5']:,.1f}; "
+        f"{s['pop_weighted_before_ug_m3']:.2f} -> {s['pop_weighted_after_ug_m3']:.2f} ug/m3",
+        f"- 避免病例 / avoided cases: **{_n(s['avoided_cases'])}** (95 % MC interval "
+        f"{_n(s['avoided_cases_p2_5'])} - {_n(s['avoided_cases_p97_5'])}; "
         f"{s['n_draws']} draws, seed {s['seed']})",
     ]
+    if "scenario" in s:
+        lines.insert(2, f"- 情景 / scenario: {s['scenario']}")
+    if "burden" in s:
+        b = s["burden"]
+        lines.append(f"- 基准年归因死亡 / deaths attributable at the base year: "
+                     f"**{_n(b['attributable_deaths'])}** (95 % MC interval "
+                     f"{_n(b['attributable_lo'])} - {_n(b['attributable_hi'])}) of "
+                     f"{b['baseline_deaths']:,.0f} baseline deaths")
+    if "y0_basis" in s:
+        lines.append(f"- 基线死亡率 / baseline rate: {s['y0_per_person_yr']:.5f} per person-year "
+                     f"({s['y0_basis']})")
     if "value" in s:
         lines.append(f"- 经济价值 / value: **{s['value']:,.0f}** (95 % interval "
                      f"{s['value_p2_5']:,.0f} - {s['value_p97_5']:,.0f}) at "
-                     f"{s['unit_value']:,.0f} per case")
+                     f"{s['unit_value']:,.0f} {s.get('value_unit', '')} per case")
     lines += ["", f"## 避免病例最多的单元 / top {top} cells", "",
               "| cell | population | before | after | avoided (95 % MC) |", "|---|---|---|---|---|"]
     for r in per_cell.nlargest(top, "avoided_cases").itertuples():
-        lines.append(f"| {r.cell_id} | {r.population:,.0f} | {r.before_ug_m3:.1f} | "
-                     f"{r.after_ug_m3:.1f} | {r.avoided_cases:.2f} ({r.avoided_lo:.2f}-"
-                     f"{r.avoided_hi:.2f}) |")
+        lines.append(f"| {r.cell_id} | {r.population:,.0f} | {r.before_ug_m3:.2f} | "
+                     f"{r.after_ug_m3:.2f} | {r.avoided_cases:.3g} ({r.avoided_lo:.3g}-"
+                     f"{r.avoided_hi:.3g}) |")
     return "\n".join(lines) + "\n"
 
 
@@ -134,8 +150,8 @@ def write_docx(path: str | Path, summary: dict, per_cell: pd.DataFrame, top: int
         table.rows[0].cells[i].text = h
     for r in cells.itertuples():
         row = table.add_row().cells
-        for i, v in enumerate((str(r.cell_id), f"{r.population:,.0f}", f"{r.before_ug_m3:.1f}",
-                               f"{r.after_ug_m3:.1f}", f"{r.avoided_cases:.2f}")):
+        for i, v in enumerate((str(r.cell_id), f"{r.population:,.0f}", f"{r.before_ug_m3:.2f}",
+                               f"{r.after_ug_m3:.2f}", f"{r.avoided_cases:.3g}")):
             row[i].text = v
     p = Path(path)
     doc.save(p)
