@@ -102,6 +102,27 @@ def register(app: typer.Typer) -> None:
                     title="post-evaluation / 后评估")
         console.print(f"CRF source: {summary['reference']}")
 
+    @im.command("crfs")
+    def crfs(
+        pollutant: str = typer.Option(None, "--pollutant", help="PM2.5, PM10, PM2.5-10, O3, "
+                                      "NO2 (case-insensitive)."),
+        duration: str = typer.Option(None, "--duration", help="short-term or long-term."),
+        json_out: bool = typer.Option(False, "--json", help="Print JSON only."),
+    ) -> None:
+        """List the concentration-response functions (浓度-反应函数) of the crf table."""
+        from ehrisk.impact.crf import list_crfs
+        try:
+            rows = list_crfs(pollutant=pollutant, duration=duration).to_dict(orient="records")
+        except RefdataError as exc:
+            opt = "--duration" if "duration" in str(exc) else "--pollutant"
+            raise InputError.single(opt, str(exc)) from None
+        if json_out:
+            print_json(rows)
+            return
+        keep = ("crf_id", "pollutant", "lag_days", "endpoint", "age_group", "confidence")
+        print_table([{k: r[k] for k in keep} for r in rows],
+                    title="浓度-反应函数 / concentration-response functions (--json: all fields)")
+
     @im.command("airq")
     def airq_cmd(
         conc: float = typer.Option(None, "--conc", min=0.0,
@@ -132,8 +153,11 @@ def register(app: typer.Typer) -> None:
             t = crf_table()
             row = t[t["crf_id"] == crf_id]
             if row.empty:
-                raise InputError.single("--crf", f"no CRF {crf_id!r}; known: "
-                                        f"{', '.join(t['crf_id'])}")
+                from ehrisk.impact.crf import load_crf
+                try:
+                    load_crf(crf_id)
+                except RefdataError as exc:
+                    raise InputError.single("--crf", str(exc)) from None
             r = row.iloc[0]
             if r["form"] != "log-linear" or np.isnan(r["rr"]):
                 raise InputError.single("--crf", f"{crf_id} is not a log-linear RR row; "
