@@ -82,3 +82,18 @@ def test_dispersion_conversions():
 def test_c_to_k():
     # Independent: 0 degC = 273.15 K by definition of the Celsius scale; 25 degC = 298.15 K.
     np.testing.assert_allclose(units.c_to_k([0.0, 25.0]), [273.15, 298.15])
+
+
+def test_dewpoint_from_rh():
+    import math
+
+    from ehrisk.units import dewpoint_c_from_rh
+
+    # saturated air: the dew point is the temperature
+    assert dewpoint_c_from_rh(25.0, 100.0) == pytest.approx(25.0, abs=1e-9)
+    # hand calculation, Alduchov & Eskridge (1996) Magnus form at 20 degC, 50 %:
+    g = math.log(0.5) + 17.625 * 20 / (243.04 + 20)
+    assert dewpoint_c_from_rh(20.0, 50.0) == pytest.approx(243.04 * g / (17.625 - g), rel=1e-12)
+    # the psychrometric tables give ~9.3 degC for 20 degC / 50 %
+    assert dewpoint_c_from_rh(20.0, 50.0) == pytest.approx(9.3, abs=0.1)
+    assert math.isnan(float(dewpoint_c_from_rh(20.0, 0.0)))

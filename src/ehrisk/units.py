@@ -156,6 +156,27 @@ def f_to_c(x):
     return (np.asarray(x, dtype=float) - 32.0) * 5.0 / 9.0
 
 
+#: Magnus coefficients over water (Alduchov & Eskridge 1996, J Appl Meteorol 35:601-609,
+#: eq. 21: a = 17.625, b = 243.04 degC; valid -40 to 50 degC).
+MAGNUS_A = 17.625
+MAGNUS_B_C = 243.04
+
+
+def dewpoint_c_from_rh(temp_c, rh_pct):
+    """Dew point [degC] from air temperature [degC] and relative humidity [%].
+
+    Magnus form: gamma = ln(RH/100) + a T / (b + T); Td = b gamma / (a - gamma), with the
+    Alduchov & Eskridge (1996) coefficients (``MAGNUS_A``, ``MAGNUS_B_C``). RH outside
+    (0, 100] gives NaN.
+    """
+    t = np.asarray(temp_c, dtype=float)
+    rh = np.asarray(rh_pct, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rh = np.where((rh > 0) & (rh <= 100), rh, np.nan)
+        g = np.log(rh / 100.0) + MAGNUS_A * t / (MAGNUS_B_C + t)
+        return MAGNUS_B_C * g / (MAGNUS_A - g)
+
+
 # --- risk engine (US EPA RSL equations) -------------------------------------------------------
 DAYS_PER_YEAR = 365.0
 HOURS_PER_DAY = 24.0
