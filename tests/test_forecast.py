@@ -174,3 +174,72 @@ def test_beijing_holdout_reaches_target(shared_dir):
     # nominal 80 % interval, conformalized on the last training year (Mar 2015 - Feb 2016);
     # measured 84.8 % on the hold-out year (docs/forecast.md)
     assert COVERAGE_LO <= inside <= COVERAGE_HI
+
+
+# --- daily AQHI choice (--aqhi-method / --aqhi-coefficients) ------------------------------
+
+def _four_grade_set(tmp_path):
+    """Shanghai coefficients (Chen et al. 2012, Chin J Prev Med 46(5):443-446: 0.000153 per
+    ug/m3 PM10, 0.000662 per ug/m3 NO2, scale 10/17) with hand-written 4-grade bands."""
+    d = {"name": "Shanghai betas, 4 grades", "source": "Chen RJ et al. 2012 (betas); test bands",
+         "pollutants": {"pm10": {"beta": 0.000153, "unit": "ug/m3"},
+                        "no2": {"beta": 0.000662, "unit": "ug/m3"}},
+         "averaging_h": 24, "scale": "10/17", "messages": "none",
+         "bands": [{"level": "1", "upper": 3, "category_en": "A", "category_zh": "一级"},
+                   {"level": "2", "upper": 6, "category_en": "B", "category_zh": "二级"},
+                   {"level": "3", "upper": 9, "category_en": "C", "category_zh": "三级"},
+                   {"level": "4", "category_en": "D", "category_zh": "四级"}]}
+    f = tmp_path / "four.json"
+    f.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    return f
+
+
+def _four_grade_by_hand(v):
+    return "1" if v < 3 else "2" if v < 6 else "3" if v < 9 else "4"
+
+
+def test_daily_aqhi_set_choice(tmp_path):
+    from ehrisk.air.aqhi_set import load_set, parse_set
+    from ehrisk.air.forecast import daily_aqhi_forecast, daily_aqhi_set
+    cs = load_set(_four_grade_set(tmp_path))
+    fc = pd.DataFrame({"pm10_ug_m3": [50.0, 400.0], "no2_ug_m3": [30.0, 160.0]})
+    res = daily_aqhi_forecast(fc, cs)
+    v = 10 / 17 * 100 * ((np.exp(0.000153 * fc["pm10_ug_m3"]) - 1)
+                         + (np.exp(0.000662 * fc["no2_ug_m3"]) - 1))
+    np.testing.assert_allclose(res["aqhi_value"], v, rtol=1e-12)
+    assert res["aqhi"].tolist() == [_four_grade_by_hand(x) for x in v]
+    assert set(res["aqhi_method"]) == {"Shanghai betas, 4 grades"}
+    # hourly-only indices are refused: Canada / Hong Kong use 3-hour means, AQHI+ 1-hour PM2.5
+    for m in ("stieb-2008", "hk-epd", "aqhi-plus"):
+        with pytest.raises(ValueError, match="daily"):
+            daily_aqhi_set(m)
+    # a daily set needing a pollutant the forecast does not give (daily mean O3)
+    o3 = parse_set({"name": "o3", "source": "test", "averaging_h": 24, "scale": 1,
+                    "pollutants": {"o3": {"beta": 0.001, "unit": "ug/m3"}}})
+    with pytest.raises(ValueError, match="o3_ug_m3"):
+        daily_aqhi_set(o3)
+
+
+def test_cli_run_with_aqhi_coefficients(shared_dir, tmp_path, cli):
+    (tmp_path / "obs").mkdir()
+    d = _small_dir(shared_dir, tmp_path / "obs", n_stations=1, until="2014-03-31")
+    f = _four_grade_set(tmp_path)
+    code, out, err = cli("forecast", "run", "--observations", d, "--days", "1", "--max-iter",
+                         "20", "--aqhi-coefficients", f, "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    fc = pd.DataFrame(res["forecast"])
+    v = 10 / 17 * 100 * ((np.exp(0.000153 * fc["pm10_ug_m3"]) - 1)
+                         + (np.exp(0.000662 * fc["no2_ug_m3"]) - 1))
+    np.testing.assert_allclose(fc["aqhi_value"], v, rtol=1e-9)
+    assert fc["aqhi"].tolist() == [_four_grade_by_hand(x) for x in v]
+    assert res["aqhi_set"]["file"] == str(f) and res["aqhi_set"]["averaging_h"] == 24
+    assert "not issued" in res["aqhi_set"]["warnings"]      # bands not on the 1-10 scale
+    assert not any(w["scheme"] == "aqhi-hc" for w in res["warnings"])
+    # an hourly-only method is refused before any data are read
+    code, out, err = cli("forecast", "run", "--observations", tmp_path / "none",
+                         "--aqhi-method", "stieb-2008", "--json")
+    assert code == 2 and out == "" and "3-hour" in err
+    code, _, err = cli("forecast", "run", "--observations", d, "--aqhi-method", "shanghai",
+                       "--aqhi-coefficients", f)
+    assert code == 2 and "not both" in err

@@ -240,3 +240,41 @@ def test_cli_derive_aqhi_and_sensitivity_json(cli, sim_csv):
     rows = json.loads(out)["rows"]
     assert sorted({r["value"] for r in rows if r["parameter"] == "df_time_per_year"}) == \
         list(range(4, 11))
+
+
+def test_cli_derive_aqhi_out_round_trip(cli, sim_csv, tmp_path):
+    """derive-aqhi --out writes a coefficient set that ehrisk aqhi --coefficients applies."""
+    f = tmp_path / "local_aqhi.json"
+    code, out, err = cli("response", "derive-aqhi", "--data", sim_csv, "--exposures", "pm10",
+                         "--lag", "1", "--no-compare-aqi", "--out", f, "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    assert res["coefficients_file"] == str(f)
+    written = json.loads(f.read_text(encoding="utf-8"))
+    beta, scale = res["coefficients"]["pm10"], res["coefficients"]["scale"]
+    assert written["pollutants"] == {"pm10": {"beta": beta, "unit": "ug/m3"}}
+    assert written["scale"] == scale and written["averaging_h"] == 24
+    # fit period: the simulated days (from 2015-01-01) minus the first (lag 1)
+    days = pd.date_range("2015-01-01", periods=SIM_DAYS, freq="D")
+    period = f"{days[1].date()} to {days[-1].date()}"
+    src = written["source"]
+    assert src.startswith("derived locally by ehrisk ") and str(sim_csv) in src
+    assert period in src and "lag 1" in src
+    # apply: AQHI = scale x 100 (exp(beta C) - 1)
+    c = 80.0
+    code, out, err = cli("aqhi", "--coefficients", f, "--pm10-ug-m3", c, "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["value"] == pytest.approx(scale * 100 * math.expm1(beta * c), rel=1e-12)
+    # Stieb scaling rule of derive-aqhi (docs/response.md): the 99th percentile of the daily
+    # raw sum maps to 10; with one pollutant that is (nearly) the AQHI at its 99th percentile
+    p99 = float(np.nanpercentile(simulate()["pm10_ug_m3"].to_numpy(), 99))
+    code, out, err = cli("aqhi", "-c", f, "--pm10-ug-m3", p99, "--json")
+    d = json.loads(out)
+    assert d["value"] == pytest.approx(10.0, rel=1e-3) and d["aqhi"] == 10
+
+
+def test_cli_derive_aqhi_out_bad_suffix(cli, sim_csv, tmp_path):
+    code, out, err = cli("response", "derive-aqhi", "--data", sim_csv, "--exposures", "pm10",
+                         "--out", tmp_path / "x.yaml", "--json")
+    assert code == 2 and out == "" and ".json or .toml" in " ".join(err.split())

@@ -5,7 +5,8 @@ All methods share one shape (Stieb et al. 2008): the excess risk of each polluta
 e.g. Hong Kong's PM10/PM2.5), multiplied by a scale and banded into levels 1-10 and ``10+``.
 Coefficients, scales, bands, categories and messages live in the tables
 ``aqhi_coefficients``, ``aqhi_categories`` and ``aqhi_messages``; a locally derived coefficient
-set plugs in through :func:`aqhi_from_coefficients`.
+set plugs in through :func:`aqhi_from_coefficients`, and a coefficient-set file (a city's
+published formula or a locally derived one) through :mod:`ehrisk.air.aqhi_set`.
 
 Methods (``METHODS``):
 
@@ -26,12 +27,25 @@ from ehrisk.refdata import load_table
 
 METHODS = ("stieb-2008", "aqhi-plus", "hk-epd-2013", "chen-2012-shanghai")
 
+#: names accepted on the command line -> method
+METHOD_ALIASES = {"stieb-2008": "stieb-2008", "canada": "stieb-2008", "aqhi-plus": "aqhi-plus",
+                  "hk-epd": "hk-epd-2013", "hk-epd-2013": "hk-epd-2013",
+                  "chen-2012-shanghai": "chen-2012-shanghai", "shanghai": "chen-2012-shanghai"}
+
 
 def _method(method: str) -> str:
     m = str(method).strip().lower()
     if m not in METHODS:
         raise KeyError(f"unknown AQHI method {method!r}; known: {', '.join(METHODS)}")
     return m
+
+
+def resolve_method(name: str) -> str:
+    """Method of a name or alias (``canada``, ``hk-epd``, ``shanghai``); KeyError if unknown."""
+    key = str(name).strip().lower()
+    if key not in METHOD_ALIASES:
+        raise KeyError(f"unknown AQHI method {name!r}; known: {', '.join(METHOD_ALIASES)}")
+    return METHOD_ALIASES[key]
 
 
 @cache
@@ -172,12 +186,33 @@ def band(value, method: str) -> np.ndarray:
     """
     m = _method(method)
     cats = _categories(m)
+    return band_by_upper(value, cats["value_low"].to_numpy()[1:], cats["level"].tolist(),
+                         upper_inclusive=cats["closed"].iloc[0] == "right")
+
+
+def band_by_upper(value, uppers, levels, upper_inclusive: bool = False) -> np.ndarray:
+    """Level of each value given the upper bounds of all bands but the last (open) one.
+
+    Parameters
+    ----------
+    value : array_like
+        Index values [-] (NaN gives ``""``); rounded to 9 decimals before comparison.
+    uppers : sequence of float
+        Increasing upper bounds of the bands ``levels[:-1]`` [-].
+    levels : sequence of str
+        Level labels, one more than ``uppers``.
+    upper_inclusive : bool
+        False (Canada, Shanghai, Hong Kong): a value equal to a bound belongs to the band
+        above (bands ``[lower, upper)``); True: to the band below (``(lower, upper]``).
+    """
     v = np.atleast_1d(np.asarray(value, dtype=float))
-    edges = cats["value_low"].to_numpy()[1:]
-    side = "right" if cats["closed"].iloc[0] == "left" else "left"
-    idx = np.searchsorted(edges, np.round(v, 9), side=side)
-    levels = cats["level"].to_numpy(dtype=object)[np.clip(idx, 0, len(cats) - 1)]
-    return np.where(np.isfinite(v), levels, "")
+    edges = np.asarray(uppers, dtype=float)
+    if len(levels) != len(edges) + 1:
+        raise ValueError(f"{len(levels)} levels need {len(levels) - 1} upper bounds, "
+                         f"got {len(edges)}")
+    idx = np.searchsorted(edges, np.round(v, 9), side="left" if upper_inclusive else "right")
+    lv = np.asarray(list(levels), dtype=object)[np.clip(idx, 0, len(levels) - 1)]
+    return np.where(np.isfinite(v), lv, "")
 
 
 @cache
@@ -203,9 +238,14 @@ def category(levels, method: str) -> tuple[np.ndarray, np.ndarray]:
 
 def messages(method: str, category_en: str) -> dict[str, str]:
     """Health messages for the general public and sensitive groups, English and Chinese."""
-    src = coefficients(method).get("messages", _method(method))
+    return messages_from_set(coefficients(method).get("messages", _method(method)), category_en)
+
+
+def messages_from_set(message_set: str, category_en: str) -> dict[str, str]:
+    """Messages of one category in a message set of table ``aqhi_messages`` (column
+    ``method``: ``stieb-2008`` or ``hk-epd-2013``); empty dict if it has none."""
     df = load_table("aqhi_messages")
-    sel = df[(df["method"] == src) & (df["category_en"] == category_en)]
+    sel = df[(df["method"] == message_set) & (df["category_en"] == category_en)]
     out = {}
     for r in sel.itertuples(index=False):
         out[f"{r.audience}_en"] = r.message_en
@@ -428,6 +468,38 @@ def from_hourly(df: pd.DataFrame, method: str, time_col: str = "time") -> pd.Dat
         names = METHOD_INPUTS[m]
         c = coefficients(m)
         hours, min_valid = int(c["averaging_h"]), int(c["min_valid_h"])
+    out, conc, data, t = hourly_means(df, names.values(), hours, min_valid, time_col)
+    pm1 = (pd.to_numeric(data["pm25_ug_m3"], errors="coerce").to_numpy()
+           if "pm25_ug_m3" in data.columns else None)
+    res = aqhi(m, conc, pm25_1h_ug_m3=pm1)
+    out = pd.concat([out, res], axis=1)
+    return out[out["time"].isin(t)].reset_index(drop=True)
+
+
+def hourly_means(df: pd.DataFrame, columns, hours: int, min_valid: int,
+                 time_col: str = "time") -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.Series]:
+    """Trailing moving means (:func:`moving_mean`) of hourly columns on a gap-free hourly grid.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Hourly rows of one station with ``time_col`` [unit of each column in its name].
+    columns : iterable of str
+        Concentration columns to average (absent ones are skipped).
+    hours, min_valid : int
+        Window length [h] and minimum valid hours in the window [h].
+
+    Returns
+    -------
+    out : DataFrame
+        ``time`` (every hour from the first to the last) and ``<column>_<hours>h``.
+    conc : dict
+        ``{column: averaged array}`` aligned with ``out``.
+    data : DataFrame
+        The input reindexed to the hourly grid (1-hour values).
+    t : Series
+        The input times (to select the input hours back).
+    """
     t = pd.to_datetime(df[time_col])
     if t.duplicated().any():
         raise ValueError(f"duplicated time {t[t.duplicated()].iloc[0]} in hourly AQHI input")
@@ -435,14 +507,10 @@ def from_hourly(df: pd.DataFrame, method: str, time_col: str = "time") -> pd.Dat
     data = df.assign(**{time_col: t}).set_index(time_col).reindex(full)
     out = pd.DataFrame({"time": full})
     conc = {}
-    for _p, col in names.items():
+    for col in columns:
         if col not in data.columns:
             continue
         avg = moving_mean(pd.to_numeric(data[col], errors="coerce").to_numpy(), hours, min_valid)
         out[f"{col}_{hours}h"] = avg
         conc[col] = avg
-    pm1 = (pd.to_numeric(data["pm25_ug_m3"], errors="coerce").to_numpy()
-           if "pm25_ug_m3" in data.columns else None)
-    res = aqhi(m, conc, pm25_1h_ug_m3=pm1)
-    out = pd.concat([out, res], axis=1)
-    return out[out["time"].isin(t)].reset_index(drop=True)
+    return out, conc, data, t

@@ -29,6 +29,7 @@ public: an application of the Air Quality Health Index in Shanghai, China. Envir
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,14 @@ class DerivedAqhi:
         Per-pollutant estimates behind the betas (ER per 10 units, CI).
     excluded : list of str
         Pollutants whose beta was negative and set to zero.
+    period : tuple of str
+        First and last day used by the fits (ISO dates).
+    n_days : int
+        Days used by the fits (largest over the pollutant models).
+    spec : str
+        Confounder model (:meth:`ehrisk.air.response.ResponseSpec.describe`).
+    multi_pollutant : bool
+        Betas from one multi-pollutant model.
     """
 
     betas: dict[str, float]
@@ -92,6 +101,10 @@ class DerivedAqhi:
     lag: str
     fits: pd.DataFrame
     excluded: list[str] = field(default_factory=list)
+    period: tuple[str, str] = ("", "")
+    n_days: int = 0
+    spec: str = ""
+    multi_pollutant: bool = False
 
     def coefficients(self) -> dict:
         """The coefficient set for ``air/aqhi.py``: ``{pollutant: beta, "unit", "scale"}``."""
@@ -109,6 +122,7 @@ class DerivedAqhi:
                 "reference_raw_percent": self.reference_raw, "percentile": self.percentile,
                 "top": self.top, "outcome": self.outcome, "lag": self.lag,
                 "excluded_negative": self.excluded, "method": "stieb_2008",
+                "period": list(self.period), "n_days": self.n_days, "spec": self.spec,
                 "fits": self.fits.to_dict(orient="records")}
 
 
@@ -171,11 +185,12 @@ def stieb_2008(data: pd.DataFrame, outcome: str, exposures: list[str], lag: LagS
     percentile = float(p["aqhi_scale_reference_percentile"]) if percentile is None else percentile
     top = float(p["aqhi_scale_top"]) if top is None else top
     units_attr = data.attrs.get("units", {})
-    if multi_pollutant:
-        fits = fit_response(data, outcome, exposures, lag, spec).estimates
-    else:
-        fits = pd.concat([fit_response(data, outcome, [e], lag, spec).estimates
-                          for e in exposures], ignore_index=True)
+    models = ([fit_response(data, outcome, exposures, lag, spec)] if multi_pollutant
+              else [fit_response(data, outcome, [e], lag, spec) for e in exposures])
+    fits = pd.concat([m.estimates for m in models], ignore_index=True)
+    first = min(pd.Timestamp(m.dates.min()) for m in models)
+    last = max(pd.Timestamp(m.dates.max()) for m in models)
+    described = models[0].spec.describe(models[0].info.get("humidity"))
     betas: dict[str, float] = {}
     units: dict[str, str] = {}
     excluded = []
@@ -197,7 +212,72 @@ def stieb_2008(data: pd.DataFrame, outcome: str, exposures: list[str], lag: LagS
         raise ValueError("the raw excess-risk sum is not positive at the reference percentile "
                          "(no positive pollutant association); cannot scale an AQHI")
     return DerivedAqhi(betas, units, top / ref, ref, percentile, top, outcome, lag.label,
-                       fits, excluded)
+                       fits, excluded, (str(first.date()), str(last.date())),
+                       max(int(m.n_days) for m in models), described, multi_pollutant)
+
+
+def coefficient_file(derived: DerivedAqhi, data_file: str, version: str,
+                     name: str | None = None) -> dict:
+    """The derived coefficients as the content of a coefficient-set file
+    (:mod:`ehrisk.air.aqhi_set`), ready for ``ehrisk aqhi --coefficients``.
+
+    Pollutants whose beta was clipped to zero are left out (listed under ``derivation``).
+    The set is on daily means (``averaging_h`` 24; ``min_valid_h`` from GB 3095-2012
+    Table 4 through table ``aqi_rules``) with the packaged Canadian bands and messages.
+
+    Parameters
+    ----------
+    derived : DerivedAqhi
+        Result of :func:`stieb_2008`.
+    data_file : str
+        Name of the daily series the model was fitted to (goes into ``source``).
+    version : str
+        ehrisk version (goes into ``source``).
+    name : str, optional
+        Label of the set; default ``"local AQHI (<data file name>)"``.
+
+    References
+    ----------
+    Stieb DM et al. (2008) J Air Waste Manag Assoc 58(3):435-450; GB 3095-2012 Table 4.
+    """
+    from ehrisk.air import aqi
+
+    model = "multi-pollutant model" if derived.multi_pollutant else "single-pollutant models"
+    fname = Path(str(data_file)).name
+    source = (f"derived locally by ehrisk {version} from {data_file}, {derived.outcome} ~ "
+              f"{', '.join(derived.betas)} ({derived.lag}, {model}; {derived.spec}), "
+              f"fit period {derived.period[0]} to {derived.period[1]} ({derived.n_days} days); "
+              f"Stieb et al. 2008 method, P{derived.percentile:g} of the daily raw sum -> "
+              f"{derived.top:g}")
+    kept = {p: b for p, b in derived.betas.items() if b > 0}
+    note = ("LIKELY: local estimates from one city's series; the scaling rule (percentile -> "
+            "top) is an ehrisk choice (UNCONFIRMED against Stieb et al. 2008); min_valid_h "
+            "from GB 3095-2012 Table 4")
+    if derived.excluded:
+        note += f"; left out (negative estimate): {', '.join(derived.excluded)}"
+    fits = {}
+    for r in derived.fits.itertuples(index=False):
+        fits[short_name(r.exposure)] = {
+            "beta": float(r.beta), "er_percent_per_10": float(r.er_percent),
+            "ci_low": float(r.ci_low), "ci_high": float(r.ci_high)}
+    return {
+        "format": "ehrisk-aqhi-coefficients/1",
+        "name": name or f"local AQHI ({fname})",
+        "source": source,
+        "note": note,
+        "pollutants": {p: {"beta": b, "unit": derived.units[p]} for p, b in kept.items()},
+        "averaging_h": 24,
+        "min_valid_h": int(aqi.rules(aqi.VALIDITY)["min_hours_24h"]),
+        "scale": float(derived.scale),
+        "bands": "stieb-2008",
+        "messages": "stieb-2008",
+        "derivation": {"tool": f"ehrisk {version}", "data": str(data_file),
+                       "outcome": derived.outcome, "lag": derived.lag, "model": model,
+                       "spec": derived.spec, "period": list(derived.period),
+                       "n_days": derived.n_days, "percentile": derived.percentile,
+                       "top": derived.top, "reference_raw_percent": derived.reference_raw,
+                       "excluded_negative": list(derived.excluded), "fits": fits},
+    }
 
 
 def aqhi_values(data: pd.DataFrame, derived: DerivedAqhi, columns: dict[str, str]) -> np.ndarray:

@@ -175,41 +175,94 @@ DAILY_AQHI_METHOD = "chen-2012-shanghai"
 (Chen et al. 2012), unlike the Canadian and Hong Kong indices (3-hour moving averages)."""
 
 
-def daily_aqhi_forecast(fc: pd.DataFrame, method: str = DAILY_AQHI_METHOD) -> pd.DataFrame:
-    """AQHI level and category of each forecast row from its forecast daily means.
+def daily_aqhi_set(aqhi=DAILY_AQHI_METHOD):
+    """The AQHI coefficient set used on forecast daily values, checked to be applicable.
+
+    Parameters
+    ----------
+    aqhi : str or ehrisk.air.aqhi_set.CoefficientSet
+        A packaged method name (``chen-2012-shanghai``; aliases as ``ehrisk aqhi``) or a set
+        read from a file.
+
+    Returns
+    -------
+    ehrisk.air.aqhi_set.CoefficientSet
+
+    Raises
+    ------
+    ValueError
+        The set is not defined on daily (24-hour) means - the forecast gives daily values,
+        while e.g. ``stieb-2008`` and ``hk-epd-2013`` need 3-hour means of hourly values and
+        ``aqhi-plus`` 1-hour PM2.5 - or it needs a pollutant/unit the forecast does not give.
+    KeyError
+        Unknown method name.
+
+    References
+    ----------
+    Chen RJ, Chen BH, Kan HD (2012). Chin J Prev Med 46(5):443-446 (daily-mean AQHI);
+    Stieb DM et al. (2008) J Air Waste Manag Assoc 58:435-450 (3-hour means).
+    """
+    from ehrisk.air import aqhi as aqhi_mod
+    from ehrisk.air import aqhi_set
+
+    if isinstance(aqhi, str):
+        m = aqhi_mod.resolve_method(aqhi)
+        if m == "aqhi-plus":
+            raise ValueError("aqhi-plus bands 1-hour PM2.5; the forecast gives daily values "
+                             "only (预报只有日均值)")
+        cs = aqhi_set.packaged_set(m)
+    else:
+        cs = aqhi
+    if not cs.daily:
+        raise ValueError(f"{cs.name} is defined on {cs.averaging_h}-hour means of hourly "
+                         f"values; the forecast gives daily (24-hour) values only, so it cannot "
+                         f"be used here (该AQHI基于{cs.averaging_h}小时滑动均值, 预报只有日均值). "
+                         f"Use {DAILY_AQHI_METHOD} or a coefficient set with averaging_h = 24")
+    lack = [c for c in cs.inputs.values() if c not in DAILY_POLLUTANTS]
+    if lack:
+        raise ValueError(f"{cs.name} needs {', '.join(lack)}, which the forecast does not give "
+                         f"(it forecasts {', '.join(DAILY_POLLUTANTS)}; O3 as the daily "
+                         f"maximum 8-hour mean o3_8h, concentrations in ug/m3, CO in mg/m3)")
+    return cs
+
+
+def daily_aqhi_forecast(fc: pd.DataFrame, method=DAILY_AQHI_METHOD) -> pd.DataFrame:
+    """AQHI level and category of each forecast row from its forecast daily values.
 
     Parameters
     ----------
     fc : DataFrame
-        Forecast rows with ``pm10_ug_m3`` and ``no2_ug_m3`` daily means [ug/m3].
-    method : str
-        A daily-mean AQHI of :mod:`ehrisk.air.aqhi` (default ``chen-2012-shanghai``).
+        Forecast rows with the daily concentrations the set needs (``pm10_ug_m3`` and
+        ``no2_ug_m3`` for the default) [ug/m3; CO mg/m3].
+    method : str or ehrisk.air.aqhi_set.CoefficientSet
+        A daily-mean AQHI (default ``chen-2012-shanghai``), see :func:`daily_aqhi_set`.
 
     Returns
     -------
     DataFrame
         ``aqhi`` (level "1".."10+"), ``aqhi_value`` (continuous index, for warnings),
         ``aqhi_category_zh``, ``aqhi_category_en``,
-        ``aqhi_method``, aligned with ``fc``.
+        ``aqhi_method`` (method or set name), aligned with ``fc``.
 
     References
     ----------
     Chen RJ, Chen BH, Kan HD (2012). Chin J Prev Med 46(5):443-446 (daily-mean Shanghai AQHI).
     """
-    from ehrisk.air import aqhi as aqhi_mod
+    from ehrisk.air import aqhi_set
 
-    res = aqhi_mod.aqhi(method, {"pm10_ug_m3": fc["pm10_ug_m3"].to_numpy(float),
-                                 "no2_ug_m3": fc["no2_ug_m3"].to_numpy(float)})
+    cs = daily_aqhi_set(method)
+    res = aqhi_set.evaluate(cs, {c: fc[c].to_numpy(float) for c in cs.inputs.values()})
     return pd.DataFrame({"aqhi": res["level"].to_numpy(),
                          "aqhi_value": res["value"].to_numpy(),
                          "aqhi_category_zh": res["category_zh"].to_numpy(),
                          "aqhi_category_en": res["category_en"].to_numpy(),
-                         "aqhi_method": method}, index=fc.index)
+                         "aqhi_method": cs.name}, index=fc.index)
 
 
 def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = None,
                    interval: float = 0.8, seed: int = 0, max_iter: int = 600,
-                   progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+                   progress: Callable[[str], None] | None = None,
+                   aqhi_method=DAILY_AQHI_METHOD) -> pd.DataFrame:
     """Forecast the ``days`` days after the last day of the data, per station and city.
 
     Models are trained on all the data for each lead time; the issue day is the last day
@@ -227,6 +280,8 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
         Central prediction-interval probability [-].
     max_iter : int
         Boosting iterations of the AQI models.
+    aqhi_method : str or ehrisk.air.aqhi_set.CoefficientSet
+        Daily AQHI (:func:`daily_aqhi_set`; checked before any model is fitted).
 
     Returns
     -------
@@ -240,6 +295,7 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
         interval bounds.
     """
     leads = _check_leads(range(1, int(days) + 1))
+    aqhi_cs = daily_aqhi_set(aqhi_method)
     daily, ed = prepare_daily(hourly, edition)
     last = daily["date"].max()
     rows = []
@@ -279,11 +335,13 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
     out["aqi_lo"] = np.floor(np.minimum(out["aqi_lo"], out["aqi"]))
     out["aqi_hi"] = np.ceil(np.maximum(out["aqi_hi"], out["aqi"]))
     out = pd.concat([out, _grade_columns(out["aqi"], ed)], axis=1)
-    out = pd.concat([out, daily_aqhi_forecast(out)], axis=1)
+    out = pd.concat([out, daily_aqhi_forecast(out, aqhi_cs)], axis=1)
     cols = ["area", "issue_date", "target_date", "lead_days", "aqi", "aqi_lo", "aqi_hi",
             "grade", "category_zh", "category_en", "primary_pollutant", "aqhi",
             "aqhi_value", "aqhi_category_zh", "aqhi_category_en", "aqhi_method", *DAILY_POLLUTANTS]
     out = out[cols].sort_values(["area", "lead_days"]).reset_index(drop=True)
     out.attrs["edition"] = ed
     out.attrs["meteorology"] = MET_ASSUMPTION
+    out.attrs["aqhi"] = aqhi_cs.summary()
+    out.attrs["aqhi_canada_bands"] = aqhi_cs.canada_bands
     return out

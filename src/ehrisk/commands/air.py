@@ -15,9 +15,7 @@ from ehrisk.errors import EhriskError, InputError, Problem
 from ehrisk.io.tables import Column, Schema, read_table
 
 STANDARDS = ("hj633-2026", "hj633-2012", "us-epa", "us-epa-2024")
-AQHI_METHODS = {"stieb-2008": "stieb-2008", "canada": "stieb-2008", "aqhi-plus": "aqhi-plus",
-                "hk-epd": "hk-epd-2013", "hk-epd-2013": "hk-epd-2013",
-                "chen-2012-shanghai": "chen-2012-shanghai", "shanghai": "chen-2012-shanghai"}
+AQHI_METHODS = aqhi_mod.METHOD_ALIASES
 
 
 def _num(name: str, aliases: tuple[str, ...] = ()) -> Column:
@@ -171,8 +169,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("aqhi")
     def aqhi_cmd(
-        method: str = typer.Option("stieb-2008", "--method", "-m",
-                                   help="stieb-2008 | aqhi-plus | hk-epd | chen-2012-shanghai."),
+        method: str = typer.Option(None, "--method", "-m", help="stieb-2008 (default) | "
+                                   "aqhi-plus | hk-epd | chen-2012-shanghai."),
+        coefficients: Path = typer.Option(None, "--coefficients", "-c", help="Coefficient-set "
+                                          "file (.json/.toml; docs/air.md) instead of --method."),
         no2_ppb: float = typer.Option(None, "--no2-ppb", help="NO2 3-h mean [ppb]."),
         o3_ppb: float = typer.Option(None, "--o3-ppb", help="O3 3-h mean [ppb]."),
         pm25_ug_m3: float = typer.Option(None, "--pm25-ug-m3", help="PM2.5 [ug/m3]."),
@@ -180,6 +180,12 @@ def register(app: typer.Typer) -> None:
         no2_ug_m3: float = typer.Option(None, "--no2-ug-m3", help="NO2 [ug/m3]."),
         so2_ug_m3: float = typer.Option(None, "--so2-ug-m3", help="SO2 [ug/m3]."),
         o3_ug_m3: float = typer.Option(None, "--o3-ug-m3", help="O3 [ug/m3]."),
+        so2_ppb: float = typer.Option(None, "--so2-ppb", help="SO2 [ppb] (coefficient sets)."),
+        co_mg_m3: float = typer.Option(None, "--co-mg-m3", help="CO [mg/m3] (coefficient sets)."),
+        o3_8h_ug_m3: float = typer.Option(None, "--o3-8h-ug-m3",
+                                          help="O3 daily max 8-h mean [ug/m3] (coefficient sets)."),
+        o3_8h_ppb: float = typer.Option(None, "--o3-8h-ppb",
+                                        help="O3 daily max 8-h mean [ppb] (coefficient sets)."),
         pm25_1h: float = typer.Option(None, "--pm25-1h-ug-m3",
                                       help="1-hour PM2.5 for AQHI+ [ug/m3]."),
         hourly: Path = typer.Option(None, "--hourly",
@@ -187,41 +193,37 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", help="Write the hourly result as CSV."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
     ) -> None:
-        """Air quality health index (空气质量健康指数): Canada, AQHI+, Hong Kong, Shanghai."""
-        key = method.strip().lower()
+        """Air quality health index (空气质量健康指数): Canada, AQHI+, Hong Kong, Shanghai, or a
+        coefficient-set file (a city's published or locally derived formula)."""
+        given = {"no2_ppb": no2_ppb, "o3_ppb": o3_ppb, "pm25_ug_m3": pm25_ug_m3,
+                 "pm10_ug_m3": pm10_ug_m3, "no2_ug_m3": no2_ug_m3, "so2_ug_m3": so2_ug_m3,
+                 "o3_ug_m3": o3_ug_m3, "so2_ppb": so2_ppb, "co_mg_m3": co_mg_m3,
+                 "o3_8h_ug_m3": o3_8h_ug_m3, "o3_8h_ppb": o3_8h_ppb}
+        if coefficients is not None:
+            if method is not None:
+                raise InputError.single("--method", "give either --method or --coefficients, "
+                                        "not both (二者择一)")
+            _aqhi_from_file(coefficients, given, pm25_1h, hourly, out, as_json)
+            return
+        key = (method or "stieb-2008").strip().lower()
         if key not in AQHI_METHODS:
             raise InputError.single("--method", f"unknown method {method!r}; known: "
-                                    + ", ".join(AQHI_METHODS))
+                                    + ", ".join(AQHI_METHODS)
+                                    + " (or --coefficients FILE for another formula)")
         m = AQHI_METHODS[key]
         if hourly is not None:
             cols = [Column("time", "str", aliases=("date", "datetime", "时间"))]
             names = set(aqhi_mod.METHOD_INPUTS.get(m, {"pm25": "pm25_ug_m3"}).values())
             cols += [Column(n, "float", required=False, min_value=0, allow_blank=True)
                      for n in sorted(names | {"pm25_ug_m3"})]
-            df = read_table(hourly, Schema(cols))
-            bad = pd.to_datetime(df["time"], errors="coerce").isna()
-            if bad.any():
-                raise InputError([Problem(str(hourly), f"not a time: {df['time'][i]!r}",
-                                          row=i + 2, column="time") for i in np.where(bad)[0]])
+            df = _read_hourly(hourly, cols)
             try:
                 res = aqhi_mod.from_hourly(df, m)
             except (KeyError, ValueError) as exc:
                 raise InputError.single(str(hourly), str(exc)) from None
-            if out is not None:
-                res.to_csv(out, index=False, encoding="utf-8")
-            if as_json:
-                print_json([_aqhi_json(m, r) for _, r in res.iterrows()])
-            else:
-                print_table(res[["time", "level", "category_en", "category_zh"]]
-                            .astype(str).to_dict("records"), title=f"AQHI {m}")
+            _hourly_output(res, m, out, as_json, {})
             return
-        given = {"no2_ppb": no2_ppb, "o3_ppb": o3_ppb, "pm25_ug_m3": pm25_ug_m3,
-                 "pm10_ug_m3": pm10_ug_m3, "no2_ug_m3": no2_ug_m3, "so2_ug_m3": so2_ug_m3,
-                 "o3_ug_m3": o3_ug_m3}
-        bad = [Problem("--" + k.replace("_", "-"), f"negative concentration: {v}")
-               for k, v in {**given, "pm25_1h_ug_m3": pm25_1h}.items() if v is not None and v < 0]
-        if bad:
-            raise InputError(bad)
+        _check_nonnegative_options({**given, "pm25_1h_ug_m3": pm25_1h})
         if m == "aqhi-plus":
             pm1 = pm25_1h if pm25_1h is not None else pm25_ug_m3
             if pm1 is None:
@@ -238,19 +240,116 @@ def register(app: typer.Typer) -> None:
                                           f"required by method {m}") for k in missing])
             conc = {k: (np.nan if given[k] is None else given[k]) for k in need.values()}
             res = aqhi_mod.aqhi(m, conc, pm25_1h_ug_m3=pm25_1h)
-        r = res.iloc[0]
-        if as_json:
-            print_json(_aqhi_json(m, r))
-            return
-        console.print(f"AQHI ({m}): {r['level']}  {r['category_zh']} / {r['category_en']}")
-        console.print(f"general: {r['general_zh']} / {r['general_en']}")
-        console.print(f"sensitive: {r['sensitive_zh']} / {r['sensitive_en']}")
+        _single_output(res.iloc[0], m, as_json, {})
+
+
+def _option(column: str) -> str:
+    return "--" + column.replace("_", "-")
+
+
+def _pollutant_of(column: str) -> str:
+    for suffix in ("_ug_m3", "_mg_m3", "_ppb"):
+        if column.endswith(suffix):
+            return column[: -len(suffix)]
+    return column
+
+
+def _check_nonnegative_options(values: dict) -> None:
+    bad = [Problem(_option(k), f"negative concentration: {v}") for k, v in values.items()
+           if v is not None and v < 0]
+    if bad:
+        raise InputError(bad)
+
+
+def _read_hourly(path: Path, cols: list[Column]) -> pd.DataFrame:
+    df = read_table(path, Schema(cols))
+    bad = pd.to_datetime(df["time"], errors="coerce").isna()
+    if bad.any():
+        raise InputError([Problem(str(path), f"not a time: {df['time'][i]!r}",
+                                  row=i + 2, column="time") for i in np.where(bad)[0]])
+    return df
+
+
+def _hourly_output(res: pd.DataFrame, label: str, out: Path | None, as_json: bool,
+                   extra: dict) -> None:
+    if out is not None:
+        res.to_csv(out, index=False, encoding="utf-8")
+    if as_json:
+        print_json([{**_aqhi_json(label, r), **extra} for _, r in res.iterrows()])
+    else:
+        print_table(res[["time", "level", "category_en", "category_zh"]]
+                    .astype(str).to_dict("records"), title=f"AQHI {label}")
+
+
+def _single_output(r: pd.Series, label: str, as_json: bool, extra: dict) -> None:
+    if as_json:
+        print_json({**_aqhi_json(label, r), **extra})
+        return
+    console.print(f"AQHI ({label}): {r['level']}  {r['category_zh']} / {r['category_en']}")
+    if extra.get("source"):
+        console.print(f"来源 / source: {extra['source']}")
+    console.print(f"general: {r['general_zh']} / {r['general_en']}")
+    console.print(f"sensitive: {r['sensitive_zh']} / {r['sensitive_en']}")
+
+
+def _aqhi_from_file(path: Path, given: dict, pm25_1h: float | None, hourly: Path | None,
+                    out: Path | None, as_json: bool) -> None:
+    """``ehrisk aqhi --coefficients FILE``: single values or an hourly series."""
+    from ehrisk.air import aqhi_set
+
+    cs = aqhi_set.load_set(path)
+    extra = {"coefficients_file": str(path), "source": cs.source}
+    if pm25_1h is not None:
+        raise InputError.single("--pm25-1h-ug-m3", "the AQHI+ override belongs to "
+                                "--method stieb-2008; a coefficient set has none")
+    cols = list(cs.inputs.values())
+    if hourly is not None:
+        if "o3_8h" in cs.betas:
+            raise InputError.single(str(path), "key 'pollutants.o3_8h': the daily maximum "
+                                    "8-hour O3 cannot be formed by --hourly moving means; give "
+                                    "daily values with --o3-8h-* instead")
+        schema = [Column("time", "str", aliases=("date", "datetime", "时间"))]
+        schema += [Column(c, "float", required=False, min_value=0, allow_blank=True)
+                   for c in cols]
+        df = _read_hourly(hourly, schema)
+        lack = [" or ".join(g) for g in cs.required_inputs if not any(c in df.columns for c in g)]
+        if lack:
+            raise InputError([Problem(str(hourly), f"no column {c} (needed by the coefficient "
+                                      f"set {cs.name!r} of {path})") for c in lack])
+        try:
+            res = aqhi_set.from_hourly(df, cs)
+        except (KeyError, ValueError) as exc:
+            raise InputError.single(str(hourly), str(exc)) from None
+        _hourly_output(res, cs.name, out, as_json, extra)
+        return
+    _check_nonnegative_options(given)
+    problems = []
+    for group in cs.required_inputs:
+        if any(given.get(c) is not None for c in group):
+            continue
+        opt = " or ".join(_option(c) for c in group)
+        hint = ""
+        for c in group:
+            pol = _pollutant_of(c)
+            other = [k for k in given if given[k] is not None and k != c
+                     and _pollutant_of(k) == pol]
+            if other:
+                hint += (f"; {', '.join(_option(k) for k in other)} was given, but the set's "
+                         f"{pol} coefficient is per {cs.units[pol]}")
+        problems.append(Problem(opt, f"required by the coefficient set {cs.name!r} of "
+                                     f"{path}{hint}"))
+    if problems:
+        raise InputError(problems)
+    conc = {c: (np.nan if given.get(c) is None else given[c]) for c in cols}
+    res = aqhi_set.evaluate(cs, conc)
+    _single_output(res.iloc[0], cs.name, as_json, extra)
 
 
 def _aqhi_json(method: str, r: pd.Series) -> dict:
     level = r["level"]
     out = {"method": method,
-           "aqhi": (None if not level else (level if level == "10+" else int(level))),
+           "aqhi": (None if not level else
+                    (int(level) if level.isascii() and level.isdigit() else level)),
            "category": r["category_zh"] or None, "category_en": r["category_en"] or None,
            "value": float(r["value"]), "er_total_pct": float(r["er_total_pct"]),
            "aqhi_plus": (r["aqhi_plus"] or None),

@@ -28,6 +28,26 @@ def _standard(standard: str | None) -> str | None:
     return standard
 
 
+def _aqhi_choice(method: str | None, coefficients: Path | None):
+    """The daily AQHI of ``forecast run``: checked before any data are read or models fit."""
+    from ehrisk.air.aqhi_set import load_set
+    from ehrisk.air.forecast import DAILY_AQHI_METHOD, daily_aqhi_set
+
+    if method is not None and coefficients is not None:
+        raise InputError.single("--aqhi-method", "give either --aqhi-method or "
+                                "--aqhi-coefficients, not both (二者择一)")
+    if coefficients is not None:
+        cs = load_set(coefficients)
+        try:
+            return daily_aqhi_set(cs)
+        except ValueError as exc:
+            raise InputError.single(str(coefficients), str(exc)) from None
+    try:
+        return daily_aqhi_set(method or DAILY_AQHI_METHOD)
+    except (KeyError, ValueError) as exc:
+        raise InputError.single("--aqhi-method", str(exc.args[0])) from None
+
+
 def _progress(json_out: bool):
     if json_out:
         return None
@@ -99,21 +119,35 @@ def register(app: typer.Typer) -> None:
                                       help="Also issue heavy-pollution warnings."),
         seed: int = typer.Option(0, "--seed"),
         max_iter: int = typer.Option(600, "--max-iter", min=20, help="Boosting iterations."),
+        aqhi_method: str = typer.Option(None, "--aqhi-method", help="Daily AQHI method "
+                                        "(default chen-2012-shanghai; only daily-mean indices)."),
+        aqhi_coefficients: Path = typer.Option(None, "--aqhi-coefficients", help="Daily AQHI "
+                                               "from a coefficient-set file (averaging_h = 24)."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON only."),
     ) -> None:
         """Forecast the days after the end of the observations, per station and city."""
         from ehrisk.air.forecast import forecast_ahead
         from ehrisk.air.warnings import issue_warnings
+        aqhi_cs = _aqhi_choice(aqhi_method, aqhi_coefficients)
         hourly = _read(observations, fmt)
         try:
             fc_df = forecast_ahead(hourly, days, edition=_standard(standard), seed=seed,
-                                   max_iter=max_iter, progress=_progress(json_out))
+                                   max_iter=max_iter, progress=_progress(json_out),
+                                   aqhi_method=aqhi_cs)
         except ValueError as exc:
             raise EhriskError(str(exc)) from None
-        warn = pd.concat([issue_warnings(fc_df),
-                          issue_warnings(fc_df, scheme="aqhi-hc", index="aqhi_value")],
-                         ignore_index=True) if warnings else pd.DataFrame()
+        aqhi_info = dict(fc_df.attrs["aqhi"])
+        parts = [issue_warnings(fc_df)] if warnings else []
+        if warnings and fc_df.attrs["aqhi_canada_bands"]:
+            parts.append(issue_warnings(fc_df, scheme="aqhi-hc", index="aqhi_value"))
+        elif warnings:
+            aqhi_info["warnings"] = (
+                "AQHI health warnings (aqhi-hc: index >= 7, > 10) not issued: the set's bands "
+                "differ from the 1-10/10+ scale they assume / 该系数集分级与加拿大1-10级不同, "
+                "未发布AQHI健康预警")
+        warn = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
         out = {"edition": fc_df.attrs["edition"], "meteorology": fc_df.attrs["meteorology"],
+               "aqhi_set": aqhi_info,
                "forecast": fc_df.to_dict(orient="records"),
                "warnings": warn.to_dict(orient="records")}
         if json_out:
@@ -123,7 +157,9 @@ def register(app: typer.Typer) -> None:
         print_table(fc_df[fc_df["area"] == "city"][[
             "target_date", "lead_days", "aqi", "aqi_lo", "aqi_hi", "category_zh",
             "primary_pollutant", "aqhi", "aqhi_category_zh"]].to_dict(orient="records"),
-            title="city forecast / 城市预报 (AQHI: Shanghai daily index, Chen et al. 2012)")
+            title=f"city forecast / 城市预报 (AQHI: {aqhi_info['name']})")
+        if "warnings" in aqhi_info:
+            console.print(aqhi_info["warnings"])
         if len(warn):
             print_table(warn[["level", "start", "end", "message_en"]].to_dict(orient="records"),
                         title="warnings / 预警")

@@ -159,23 +159,41 @@ def register(app: typer.Typer) -> None:
                                    help="Betas from one multi-pollutant model."),
         humidity: str = typer.Option(None, "--humidity"),
         compare_aqi: bool = typer.Option(True, "--compare-aqi/--no-compare-aqi"),
+        out_file: Path = typer.Option(None, "--out", help="Write the coefficient set (.json or "
+                                      ".toml) for 'ehrisk aqhi --coefficients' and "
+                                      "'ehrisk forecast run --aqhi-coefficients'."),
+        name: str = typer.Option(None, "--name", help="Name of the written set "
+                                 "(default: local AQHI (<data file>))."),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Derive local AQHI coefficients (Stieb 2008) and compare with the AQI."""
+        from ehrisk import __version__
+        from ehrisk.air.aqhi_set import SUFFIXES, write_set
         from ehrisk.air.derive_aqhi import (
             aqhi_values,
             aqi_for_comparison,
+            coefficient_file,
             compare_indices,
             short_name,
             stieb_2008,
         )
 
+        if out_file is not None and out_file.suffix.lower() not in SUFFIXES:
+            raise InputError.single("--out", f"{out_file}: use a .json or .toml file name "
+                                    "(写入系数文件须为 .json 或 .toml)")
         df = _load(data)
         exps = _resolve(df, [exposures])
         lg = _lag(lag, None, "poly", None)
         spec = _spec(None, None, humidity)
         der = _science(lambda: stieb_2008(df, outcome, exps, lg, spec, multi), "derive AQHI")
         out = der.as_dict()
+        if out_file is not None:
+            content = coefficient_file(der, str(data), __version__, name)
+            try:
+                write_set(content, out_file)
+            except OSError as exc:
+                raise InputError.single("--out", f"cannot write {out_file}: {exc}") from None
+            out["coefficients_file"] = str(out_file)
         if compare_aqi:
             cols = {short_name(c): c for c in exps}
             aqhi = aqhi_values(df, der, cols)
@@ -192,5 +210,8 @@ def register(app: typer.Typer) -> None:
                     .to_dict(orient="records"), title="betas / 暴露-反应系数")
         if compare_aqi:
             print_table(out["comparison"], title="AQHI vs AQI (ER % per IQR)")
+        if out_file is not None:
+            console.print(f"系数文件已写入 / coefficient set written: {out_file} "
+                          f"(ehrisk aqhi --coefficients {out_file})")
 
     app.add_typer(sub, name="response")
