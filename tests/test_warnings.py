@@ -63,3 +63,17 @@ def test_every_row_has_source_and_unknown_scheme():
         assert (t["source"].str.len() > 10).all() and len(t) > 0
     with pytest.raises(RefdataError, match="unknown warning scheme"):
         warning_levels("nope")
+
+
+def test_aqhi_warnings_use_the_reported_level():
+    # continuous 6.6 is reported as AQHI "7" (high, 7-10): the public sees 7, so a high-risk
+    # advisory is due; "10+" (above 10) is very high
+    from ehrisk.air.warnings import issue_aqhi_warnings
+
+    fc = pd.DataFrame({"area": ["X"] * 3, "target_date": pd.date_range("2017-01-01", periods=3),
+                       "aqhi": ["3", "7", "4"], "aqhi_value": [2.8, 6.6, 4.1]})
+    w = issue_aqhi_warnings(fc)
+    assert list(w["level"]) == ["high"]
+    assert issue_warnings(fc, scheme="aqhi-hc", index="aqhi_value").empty  # the old pitfall
+    fc["aqhi"] = ["3", "10+", "4"]
+    assert list(issue_aqhi_warnings(fc)["level"]) == ["very_high"]

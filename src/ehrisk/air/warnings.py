@@ -139,3 +139,20 @@ def issue_warnings(forecast: pd.DataFrame, scheme: str = "mee-2024", index: str 
                     "source": row["source"]})
             i = j + 1
     return pd.DataFrame(records, columns=list(RECORD_COLUMNS))
+
+
+def issue_aqhi_warnings(forecast: pd.DataFrame, level_col: str = "aqhi",
+                        area_col: str = "area", date_col: str = "target_date") -> pd.DataFrame:
+    """AQHI health warnings (scheme ``aqhi-hc``) on the *reported* AQHI level.
+
+    The public sees the whole-number AQHI ("1" ... "10", "10+"), so the thresholds (high from
+    7, very high above 10; Health Canada / ECCC AQHI categories) apply to that level, not to
+    the continuous index: a day reported as AQHI 7 is a high-risk day even when the index was
+    6.6. ``"10+"`` counts as 11.
+    """
+    from ehrisk.air.aqhi import level_number
+
+    fc = forecast.copy()
+    fc["_aqhi_level"] = level_number(fc[level_col].fillna("").astype(str).to_numpy())
+    return issue_warnings(fc, scheme="aqhi-hc", index="_aqhi_level", area_col=area_col,
+                          date_col=date_col)

@@ -127,7 +127,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Forecast the days after the end of the observations, per station and city."""
         from ehrisk.air.forecast import forecast_ahead
-        from ehrisk.air.warnings import issue_warnings
+        from ehrisk.air.warnings import issue_aqhi_warnings, issue_warnings
         aqhi_cs = _aqhi_choice(aqhi_method, aqhi_coefficients)
         hourly = _read(observations, fmt)
         try:
@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
         aqhi_info = dict(fc_df.attrs["aqhi"])
         parts = [issue_warnings(fc_df)] if warnings else []
         if warnings and fc_df.attrs["aqhi_canada_bands"]:
-            parts.append(issue_warnings(fc_df, scheme="aqhi-hc", index="aqhi_value"))
+            parts.append(issue_aqhi_warnings(fc_df))
         elif warnings:
             aqhi_info["warnings"] = (
                 "AQHI health warnings (aqhi-hc: index >= 7, > 10) not issued: the set's bands "
