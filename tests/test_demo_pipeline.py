@@ -66,3 +66,25 @@ def test_demo_health_impact_post_evaluation(demo_run):
     assert summ["value"] == pytest.approx(summ["avoided_cases"] * 4.76e6, rel=1e-9)
     assert step["scenario"].endswith("cut by 30%")
     assert (out / "health_impact" / "post_evaluation.docx").exists()
+
+
+def test_demo_forecast_aqhi_and_evaluation(demo_run):
+    """Three days ahead per station and city (HJ 633-2026 asks for at least three); the daily
+    AQHI of each row is the Shanghai formula (Chen et al. 2012, Chin J Prev Med 46(5):443-446:
+    10/17 x 100 x (exp(0.000153 PM10) - 1 + exp(0.000662 NO2) - 1)) of the forecast PM10 and
+    NO2, recomputed here by hand."""
+    import numpy as np
+
+    _, out = demo_run
+    fc = pd.read_csv(out / "forecast" / "forecast.csv")
+    city = fc[fc["area"] == "city"]
+    assert list(city["lead_days"]) == [1, 2, 3]
+    assert (pd.to_datetime(city["target_date"]) > pd.to_datetime(city["issue_date"])).all()
+    value = 10 / 17 * 100 * (np.expm1(0.000153 * fc["pm10_ug_m3"])
+                             + np.expm1(0.000662 * fc["no2_ug_m3"]))
+    np.testing.assert_allclose(fc["aqhi_value"], value, rtol=1e-9)
+    assert (fc["aqi_lo"] <= fc["aqi"]).all() and (fc["aqi"] <= fc["aqi_hi"]).all()
+    ev = json.loads((out / "forecast" / "evaluation.json").read_text(encoding="utf-8"))
+    lead1 = ev["model"]["lead_days"]["1"]["station_mean"]
+    assert 0 < lead1["single_grade_accuracy"] <= lead1["two_grade_accuracy"] <= 1
+    assert ev["test_period"][1] == "2025-12-31"

@@ -243,3 +243,24 @@ def test_cli_run_with_aqhi_coefficients(shared_dir, tmp_path, cli):
     code, _, err = cli("forecast", "run", "--observations", d, "--aqhi-method", "shanghai",
                        "--aqhi-coefficients", f)
     assert code == 2 and "not both" in err
+
+
+def test_station_table_format_reads_and_converts_rh(tmp_path, cli):
+    """The 'table' format: canonical columns (Chinese headers accepted), RH turned into a dew
+    point (Magnus, Alduchov & Eskridge 1996), bad rows named."""
+    import math
+
+    from ehrisk.io.station_hourly import read_station_hourly
+
+    head = "站点,时间,pm2.5,pm10,so2,no2,co,o3,气温,气压,相对湿度,降水,风速,风向\n"
+    (tmp_path / "a.csv").write_text(head + "S1,2025-01-01 00:00,30,50,5,40,0.8,20,20,1015,50,0,"
+                                    "2,90\n", encoding="utf-8")
+    df = read_station_hourly(tmp_path / "a.csv")
+    g = math.log(0.5) + 17.625 * 20 / (243.04 + 20)
+    assert df.loc[0, "dewp_c"] == pytest.approx(243.04 * g / (17.625 - g))
+    assert df.loc[0, "station"] == "S1" and df.loc[0, "co_mg_m3"] == 0.8
+    (tmp_path / "b.csv").write_text(head + "S1,2025-01-01 00:00,30,50,5,40,0.8,20,20,1015,50,0,"
+                                    "2,400\n", encoding="utf-8")
+    code, _, err = cli("forecast", "run", "--observations", tmp_path / "b.csv", "--format",
+                       "table")
+    assert code == 2 and "b.csv" in err and "wd_deg" in err and "Traceback" not in err

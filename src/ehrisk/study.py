@@ -50,6 +50,9 @@ class Inputs(_Section):
     population: str | None = Field(None, description="Population near each enterprise CSV.")
     concentrations: str | None = Field(None, description="Concentrations CSV for the risk step.")
     stations: str | None = Field(None, description="Station air-quality CSV for the AQI step.")
+    forecast_observations: str | None = Field(None, description="Hourly station table with "
+                                              "meteorology for the forecast step "
+                                              "(docs/forecast.md, format 'table').")
     meteorology: str | None = Field(None, description="Hourly meteorology CSV for the risk map "
                                                       "(ehrisk.dispersion.met.read_met_csv).")
 
@@ -110,6 +113,19 @@ class DatabaseSettings(_Section):
                                                        "to write, largest emitters first.")
 
 
+class ForecastSettings(_Section):
+    enabled: bool = Field(True, description="Daily AQI/AQHI forecast for the days after the "
+                                            "data, its hold-out evaluation and warnings.")
+    days: int = Field(3, ge=1, le=7, description="Days ahead (HJ 633-2026: at least 3).")
+    evaluate: bool = Field(True, description="Score the model on the last `holdout_days` "
+                                             "(train on the days before).")
+    holdout_days: int = Field(365, ge=30, description="Length of the hold-out period [d].")
+    eval_lead_days: list[int] = Field([1], description="Lead times scored in the hold-out.")
+    max_iter: int = Field(300, ge=20, description="Boosting iterations (600 = the setting of "
+                                                  "the Beijing validation; fewer is faster).")
+    aqhi_method: str = Field("chen-2012-shanghai", description="Daily AQHI of the forecast.")
+
+
 class HealthImpactSettings(_Section):
     enabled: bool = Field(True, description="PM2.5 health burden and a policy what-if "
                                             "(环境—经济—健康后评估) on the grid: needs the "
@@ -141,6 +157,7 @@ class StudySettings(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     risk_map: RiskMapSettings = Field(default_factory=RiskMapSettings)
     grading: GradingSettings = Field(default_factory=GradingSettings)
+    forecast: ForecastSettings = Field(default_factory=ForecastSettings)
     health_impact: HealthImpactSettings = Field(default_factory=HealthImpactSettings)
 
 

@@ -259,6 +259,61 @@ def response_step(ctx: RunContext) -> dict | None:
     return res
 
 
+@step("forecast")
+def forecast_step(ctx: RunContext) -> dict | None:
+    """Daily AQI and AQHI forecast per station and city for the days after the data (HJ 633:
+    at least three), its hold-out evaluation as forecast offices report it, and the
+    heavy-pollution and AQHI warnings."""
+    s = ctx.settings.forecast
+    if not s.enabled:
+        return None
+    import json
+
+    from ehrisk.air.forecast import evaluate_holdout, forecast_ahead
+    from ehrisk.air.warnings import issue_aqhi_warnings, issue_warnings
+    from ehrisk.io.jsonsafe import clean
+
+    path = ctx.input_path("forecast_observations")
+    if path is not None:
+        from ehrisk.io.station_hourly import read_station_hourly
+        hourly = read_station_hourly(path)
+    elif ctx.data.get("region") is not None and \
+            getattr(ctx.data["region"], "air_quality", None) is not None:
+        from ehrisk.io.station_hourly import from_region
+        hourly = from_region(ctx.data["region"])
+    else:
+        return None
+    out = ctx.out_dir / "forecast"
+    out.mkdir(parents=True, exist_ok=True)
+    res: dict = {}
+    if s.evaluate:
+        last = pd.to_datetime(hourly["time"]).max().normalize()
+        train_until = (last - pd.Timedelta(days=s.holdout_days)).strftime("%Y-%m-%d")
+        ev = evaluate_holdout(hourly, train_until, lead_days=s.eval_lead_days, baselines=False,
+                              max_iter=s.max_iter, seed=ctx.settings.study.seed,
+                              progress=ctx.progress)
+        ev.pop("pairs", None)
+        (out / "evaluation.json").write_text(json.dumps(clean(ev), ensure_ascii=False,
+                                                        indent=2), encoding="utf-8")
+        by_lead = ev["model"]["lead_days"]
+        k = s.eval_lead_days[0]
+        m = (by_lead[k] if k in by_lead else by_lead[str(k)])["station_mean"]
+        res.update({"holdout": ev["test_period"], "eval_lead_days": s.eval_lead_days[0],
+                    "single_grade_accuracy": round(m["single_grade_accuracy"], 3),
+                    "two_grade_accuracy": round(m["two_grade_accuracy"], 3)})
+    fc = forecast_ahead(hourly, s.days, seed=ctx.settings.study.seed, max_iter=s.max_iter,
+                        progress=ctx.progress, aqhi_method=s.aqhi_method)
+    warn = pd.concat([issue_warnings(fc), issue_aqhi_warnings(fc)], ignore_index=True)
+    paths = [_write_csv(fc, out / "forecast.csv"), _write_csv(warn, out / "warnings.csv")]
+    if s.evaluate:
+        paths.append(str(out / "evaluation.json"))
+    city = fc[fc["area"] == "city"]
+    res.update({"outputs": paths, "edition": fc.attrs.get("edition"),
+                "city_aqi": [int(round(v)) for v in city["aqi"]],
+                "city_aqhi": [str(v) for v in city["aqhi"]], "warnings": int(len(warn))})
+    return res
+
+
 @step("health_impact")
 def health_impact_step(ctx: RunContext) -> dict | None:
     """PM2.5 burden at the base year and a policy what-if (环境—经济—健康后评估): modelled

@@ -36,6 +36,11 @@ params = "epa-rsl"
 [aqi]
 standard = "auto"
 
+[forecast]
+# hold-out evaluation on the last year, then 3 days ahead; fewer boosting iterations than
+# the Beijing validation (600) to keep the demo quick
+max_iter = 100
+
 [health_impact]
 # what-if: PM2.5 emissions of the petrochemical park P1 cut by 30 %
 parks = ["P1"]

@@ -10,13 +10,21 @@ import typer
 from ehrisk.commands._common import console, print_json, print_table
 from ehrisk.errors import EhriskError, InputError
 
-FORMATS = ("prsa",)
+FORMATS = ("prsa", "table")
 STANDARDS = ("hj633-2012", "hj633-2026")
 
 
 def _read(observations: Path, fmt: str) -> pd.DataFrame:
     if fmt not in FORMATS:
         raise InputError.single("--format", f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    if fmt == "table":
+        from ehrisk.io.station_hourly import read_station_hourly
+        files = (sorted(p for p in observations.iterdir()
+                        if p.suffix.lower() in (".csv", ".xlsx"))
+                 if observations.is_dir() else [observations])
+        if not files:
+            raise InputError.single(str(observations), "no CSV/XLSX files in the folder")
+        return pd.concat([read_station_hourly(f) for f in files], ignore_index=True)
     from ehrisk.io.prsa import read_prsa_dir, read_prsa_file
     return read_prsa_dir(observations) if observations.is_dir() else read_prsa_file(observations)
 
@@ -63,7 +71,9 @@ def register(app: typer.Typer) -> None:
     def evaluate(
         observations: Path = typer.Option(..., "--observations", help="Folder (or file) of "
                                           "hourly station observations."),
-        fmt: str = typer.Option("prsa", "--format", help="Input format: prsa."),
+        fmt: str = typer.Option("prsa", "--format", help="Input format: prsa (Beijing "
+                                 "multi-site files) or table (ehrisk hourly station table, "
+                                 "docs/forecast.md)."),
         train_until: str = typer.Option(..., "--train-until", help="Last training day "
                                         "(YYYY-MM-DD); later days are forecast and scored."),
         lead_days: list[int] = typer.Option([1], "--lead-days", help="Lead day(s), 1-7; "
@@ -111,7 +121,7 @@ def register(app: typer.Typer) -> None:
     @fc.command("run")
     def run(
         observations: Path = typer.Option(..., "--observations"),
-        fmt: str = typer.Option("prsa", "--format"),
+        fmt: str = typer.Option("prsa", "--format", help="prsa or table."),
         days: int = typer.Option(3, "--days", min=1, max=7, help="Days ahead (1-7; HJ "
                                  "633-2026 asks for at least 3)."),
         standard: str = typer.Option(None, "--standard"),
@@ -154,7 +164,9 @@ def register(app: typer.Typer) -> None:
             print_json(out)
             return
         console.print(f"edition {out['edition']}; {out['meteorology']}")
-        print_table(fc_df[fc_df["area"] == "city"][[
+        city = fc_df[fc_df["area"] == "city"].copy()
+        city["target_date"] = pd.to_datetime(city["target_date"]).dt.strftime("%Y-%m-%d")
+        print_table(city[[
             "target_date", "lead_days", "aqi", "aqi_lo", "aqi_hi", "category_zh",
             "primary_pollutant", "aqhi", "aqhi_category_zh"]].to_dict(orient="records"),
             title=f"city forecast / 城市预报 (AQHI: {aqhi_info['name']})")
