@@ -94,6 +94,7 @@ def test_dewpoint_from_rh():
     # hand calculation, Alduchov & Eskridge (1996) Magnus form at 20 degC, 50 %:
     g = math.log(0.5) + 17.625 * 20 / (243.04 + 20)
     assert dewpoint_c_from_rh(20.0, 50.0) == pytest.approx(243.04 * g / (17.625 - g), rel=1e-12)
-    # the psychrometric tables give ~9.3 degC for 20 degC / 50 %
-    assert dewpoint_c_from_rh(20.0, 50.0) == pytest.approx(9.3, abs=0.1)
+    # drier air, lower dew point; RH 100 % at another temperature is that temperature
+    assert dewpoint_c_from_rh(20.0, 30.0) < dewpoint_c_from_rh(20.0, 50.0) < 20.0
+    assert dewpoint_c_from_rh(-10.0, 100.0) == pytest.approx(-10.0, abs=1e-9)
     assert math.isnan(float(dewpoint_c_from_rh(20.0, 0.0)))

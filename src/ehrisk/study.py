@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ehrisk import SYNTHETIC_LABEL, __version__
 from ehrisk.errors import InputError, Problem
@@ -125,6 +125,16 @@ class ForecastSettings(_Section):
                                                   "the Beijing validation; fewer is faster).")
     aqhi_method: str = Field("chen-2012-shanghai", description="Daily AQHI of the forecast.")
 
+    @field_validator("aqhi_method")
+    @classmethod
+    def _daily_aqhi(cls, v: str) -> str:
+        from ehrisk.air.forecast import daily_aqhi_set
+        try:
+            daily_aqhi_set(v)
+        except (KeyError, ValueError) as exc:
+            raise ValueError(str(exc).strip("'\"")) from None
+        return v
+
 
 class HealthImpactSettings(_Section):
     enabled: bool = Field(True, description="PM2.5 health burden and a policy what-if "
@@ -143,6 +153,28 @@ class HealthImpactSettings(_Section):
     value_id: str | None = Field("cao2023-china-vsl", description="Value per death (valuation "
                                                                   "table id); empty: no value.")
     draws: int = Field(1000, ge=1, description="Monte Carlo draws of the CRF coefficient.")
+
+    @field_validator("crf")
+    @classmethod
+    def _known_crf(cls, v: str) -> str:
+        from ehrisk.impact.crf import load_crf
+        from ehrisk.refdata import RefdataError
+        try:
+            load_crf(v)
+        except RefdataError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
+    @field_validator("value_id")
+    @classmethod
+    def _known_value(cls, v: str | None) -> str | None:
+        if v:
+            from ehrisk.impact.valuation import valuation_table
+            known = valuation_table()["value_id"].tolist()
+            if v not in known:
+                raise ValueError(f"no value {v!r} in the valuation table; known: "
+                                 f"{', '.join(known)}")
+        return v or None
 
 
 class StudySettings(_Section):

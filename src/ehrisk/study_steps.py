@@ -333,6 +333,14 @@ def health_impact_step(ctx: RunContext) -> dict | None:
 
     if sc.PM25_ID not in set(region.emissions["cas"]):
         return None
+    known_parks = {str(p) for p in region.enterprises.get("park_id", pd.Series(dtype=str))
+                   .dropna() if str(p).strip()}
+    unknown = sorted(set(s.parks) - known_parks)
+    if unknown:
+        from ehrisk.errors import InputError
+        raise InputError.single("study file", f"unknown park(s) {', '.join(unknown)}; the "
+                                f"region's parks: {', '.join(sorted(known_parks)) or 'none'}",
+                                column="health_impact.parks")
     surface = sc.region_surface(region, ctx.settings.risk_map.resolution_m,
                                 ctx.settings.risk_map.cutoff_m, s.parks or None)
     if s.y0_per_person_yr is not None:
@@ -343,14 +351,9 @@ def health_impact_step(ctx: RunContext) -> dict | None:
         y0_basis = ("crude non-accidental death rate of the region's daily series (all ages; "
                     "applied to the whole population)")
     unit_value = None
-    if s.value_id:
+    if s.value_id:  # the id was checked when the study file was read
         vt = valuation_table()
-        row = vt[vt["value_id"] == s.value_id]
-        if row.empty:
-            from ehrisk.errors import InputError
-            raise InputError.single("study file [health_impact]", f"no value {s.value_id!r} "
-                                    "in the valuation table", column="value_id")
-        unit_value = float(row.iloc[0]["value"])
+        unit_value = float(vt.loc[vt["value_id"] == s.value_id, "value"].iloc[0])
     summ, cells = sc.scenario(surface, s.reduction, y0, load_crf(s.crf), unit_value, s.draws,
                               ctx.settings.study.seed)
     summ["y0_basis"] = y0_basis

@@ -156,6 +156,16 @@ def f_to_c(x):
     return (np.asarray(x, dtype=float) - 32.0) * 5.0 / 9.0
 
 
+#: Mean calendar year (Julian year) [d], for rates from daily counts over several years.
+DAYS_PER_MEAN_YEAR = 365.25
+
+
+def per_day_to_per_year(x):
+    """Rate [1/d] -> [1/yr] with the mean calendar year of 365.25 d (leap years included;
+    the RSL equations keep their 365-day convention, ``DAYS_PER_YEAR``)."""
+    return np.asarray(x, dtype=float) * DAYS_PER_MEAN_YEAR
+
+
 #: Magnus coefficients over water (Alduchov & Eskridge 1996, J Appl Meteorol 35:601-609,
 #: eq. 21: a = 17.625, b = 243.04 degC; valid -40 to 50 degC).
 MAGNUS_A = 17.625

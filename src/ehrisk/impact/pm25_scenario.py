@@ -26,9 +26,9 @@ import pandas as pd
 
 from ehrisk.impact.hif import CRF, attributable_to_level, draw_coefficients
 from ehrisk.impact.post_evaluation import PERCENTILES, post_evaluation
+from ehrisk.units import per_day_to_per_year
 
 PM25_ID = "X-PM2.5"
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass
@@ -86,7 +86,7 @@ def crude_rate_per_person_yr(daily_deaths, population: float) -> float:
     d = d[np.isfinite(d)]
     if len(d) == 0 or population <= 0:
         raise ValueError("need daily deaths and a positive population")
-    return float(d.mean() * DAYS_PER_YEAR / population)
+    return float(per_day_to_per_year(d.mean()) / population)
 
 
 def burden(surface_ug_m3, population, y0_per_person_yr, crf: CRF, n_draws: int = 1000,
