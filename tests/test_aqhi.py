@@ -327,3 +327,21 @@ def test_file_set_text_level_labels(cli, tmp_path):
     d = json.loads(out)
     assert d["aqhi"] == "II" and d["value"] == pytest.approx(100 * math.expm1(0.1))
     assert d["messages"]["general_en"] == ""
+
+
+def test_one_registry_one_code_path():
+    """aqhi() of a packaged method is the registry's CoefficientSet evaluated by
+    aqhi_set.evaluate (same rows); sets registered by a caller are found by name."""
+    from ehrisk.air import aqhi as aqhi_mod
+    from ehrisk.air import aqhi_set
+
+    conc = {"no2_ppb": [20.0, 5.0], "o3_ppb": [30.0, 10.0], "pm25_ug_m3": [15.0, 3.0]}
+    cs = aqhi_set.get_set("canada")
+    assert cs is aqhi_set.packaged_set("stieb-2008")
+    pd.testing.assert_frame_equal(aqhi_mod.aqhi("stieb-2008", conc), aqhi_set.evaluate(cs, conc))
+    assert aqhi_set.registered()[:3] == ["stieb-2008", "hk-epd-2013", "chen-2012-shanghai"]
+    local = aqhi_set.CoefficientSet(**{**cs.__dict__, "name": "local-test"})
+    aqhi_set.register(local)
+    assert aqhi_set.get_set("LOCAL-TEST") is local
+    with pytest.raises(ValueError, match="packaged"):
+        aqhi_set.register(aqhi_set.CoefficientSet(**{**cs.__dict__, "name": "shanghai"}))

@@ -56,7 +56,7 @@ def test_daily_from_hourly_validity():
     pm = np.full(48, 30.0)
     pm[24:29] = np.nan  # day 2 keeps 19 hours -> invalid (needs 20)
     o3 = np.arange(48, dtype=float)
-    df = pd.DataFrame({"time": t, "station": "A", "pm25_ug_m3": pm, "o3_ug_m3": o3})
+    df = pd.DataFrame({"time": t, "station_id": "A", "pm25_ug_m3": pm, "o3_ug_m3": o3})
     d = aqi.daily_from_hourly(df)
     assert d["pm25_ug_m3"].iloc[0] == pytest.approx(30.0)
     assert math.isnan(d["pm25_ug_m3"].iloc[1])

@@ -15,22 +15,37 @@ def demo_run(tmp_path_factory):
     return code, out
 
 
+def _steps(prov: dict) -> dict:
+    return {s["step"]: s for s in prov["steps"]}
+
+
 def test_demo_runs_and_records_provenance(demo_run):
     code, out = demo_run
     assert code == 0
     prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
     assert prov["synthetic"] is True and "合成" in prov["label"]
-    assert {"demo_region", "database", "screening_levels", "risk", "screening", "aqi",
-            "response", "risk_map", "grading"} <= set(prov["steps"])
-    codes = prov["steps"]["grading"]["codes"]
+    steps = _steps(prov)
+    # every step of the demo ran
+    assert {n for n, s in steps.items() if s["status"] == "ran"} == {
+        "screening", "screening_levels", "risk", "aqi", "aqhi", "response", "forecast",
+        "risk_map", "grading", "health_impact", "enterprise_files"}
+    codes = steps["grading"]["summary"]["codes"]
     assert sum(codes.values()) == len(pd.read_csv(out / "grading" / "risk_codes.csv"))
     assert (out / "risk_map" / "risk_map.tif").exists()
-    assert prov["steps"]["database"]["loaded"]["enterprises"] == 150
-    assert any(p.endswith(".pdf") for p in prov["steps"]["enterprise_files"]["outputs"])
-    assert prov["steps"]["grading"]["code_history_rows_added"] == sum(codes.values())
-    # every output listed with a checksum, every reference table with its checksum
-    assert "screening_levels.csv" in prov["outputs_sha256"]
-    assert "toxicity_epa_rsl" in prov["refdata_sha256"]
+    assert prov["inventory"]["tables"]["enterprises"] == 150
+    assert any(p.endswith(".pdf") for p in steps["enterprise_files"]["outputs"])
+    assert steps["grading"]["summary"]["code_history_rows_added"] == sum(codes.values())
+    # the run is in the demo's database with its inputs' and reference tables' checksums
+    from ehrisk.results import get_run, open_run_engine
+
+    eng = open_run_engine(str(out / "ehrisk.sqlite"))
+    run = get_run(eng, prov["run_id"])
+    assert run["status"] == "completed" and run["kind"] == "study"
+    assert "toxicity_epa_rsl" in str(run["provenance"])
+    names = {a["name"] for a in run["artefacts"]}
+    assert {"grading/codes", "risk_map/cells", "screening/priority_list",
+            "risk_map/enterprise_scenarios"} <= names
+    eng.dispose()
 
 
 def test_demo_risk_matches_engine_by_hand(demo_run):
@@ -39,11 +54,13 @@ def test_demo_risk_matches_engine_by_hand(demo_run):
     (EF 350 d/yr, ED 26 yr, ET 24 h/d, AT 70 yr x 365 d/yr; IUR 7.8e-6 per ug/m3,
     RSL User's Guide eq. 4.9 / IRIS benzene)."""
     _, out = demo_run
-    conc = pd.read_csv(next((out / "inputs").glob("voc_annual_mean_*.csv")))
+    voc = pd.read_csv(out / "region" / "voc.csv")
+    voc = voc[pd.to_datetime(voc["time"].str.slice(0, 19)).dt.year == 2025]
     detail = pd.read_csv(out / "risk" / "risk_by_pathway.csv")
-    b = conc[(conc.cas == "71-43-2")].iloc[0]
-    row = detail[(detail.cas == "71-43-2") & (detail.location_id == b.location_id)].iloc[0]
-    expected = b.concentration * 7.8e-6 * (350 * 26 * 24 / 24) / (70 * 365)
+    sid = sorted(voc["station_id"].unique())[0]
+    conc = voc.loc[voc["station_id"] == sid, "benzene_ug_m3"].mean()  # annual mean, 2025
+    row = detail[(detail.cas == "71-43-2") & (detail.location_id == sid)].iloc[0]
+    expected = conc * 7.8e-6 * (350 * 26 * 24 / 24) / (70 * 365)
     assert row.risk == pytest.approx(expected, rel=1e-3)
 
 
@@ -52,7 +69,7 @@ def test_demo_health_impact_post_evaluation(demo_run):
     tables, the cut can only help, and the report is written."""
     _, out = demo_run
     prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
-    step = prov["steps"]["health_impact"]
+    step = _steps(prov)["health_impact"]["summary"]
     summ = json.loads((out / "health_impact" / "summary.json").read_text(encoding="utf-8"))
     cells = pd.read_csv(out / "health_impact" / "cells.csv")
     towns = pd.read_csv(out / "health_impact" / "admin_summary.csv")

@@ -258,9 +258,61 @@ def test_station_table_format_reads_and_converts_rh(tmp_path, cli):
     df = read_station_hourly(tmp_path / "a.csv")
     g = math.log(0.5) + 17.625 * 20 / (243.04 + 20)
     assert df.loc[0, "dewp_c"] == pytest.approx(243.04 * g / (17.625 - g))
-    assert df.loc[0, "station"] == "S1" and df.loc[0, "co_mg_m3"] == 0.8
+    assert df.loc[0, "station_id"] == "S1" and df.loc[0, "co_mg_m3"] == 0.8
     (tmp_path / "b.csv").write_text(head + "S1,2025-01-01 00:00,30,50,5,40,0.8,20,20,1015,50,0,"
                                     "2,400\n", encoding="utf-8")
     code, _, err = cli("forecast", "run", "--observations", tmp_path / "b.csv", "--format",
                        "table")
     assert code == 2 and "b.csv" in err and "wd_deg" in err and "Traceback" not in err
+
+
+def _seven_weeks(shared_dir, days=49):
+    f = sorted(_prsa_dir(shared_dir).glob("PRSA_Data_Dongsi*.csv"))[0]
+    h = read_prsa_file(f)
+    return h[h["time"] < h["time"].min() + pd.Timedelta(days=days)].reset_index(drop=True)
+
+
+def test_short_history_evaluation_says_so_and_forecast_continues(shared_dir):
+    """Seven weeks of hourly data: a 365-day hold-out leaves no training day
+    (InsufficientHistory with the amounts); the forecast itself still runs on 49 days."""
+    from ehrisk.air.forecast import (
+        MIN_TRAINING_DAYS,
+        InsufficientHistory,
+        evaluate_holdout,
+        forecast_ahead,
+    )
+    from ehrisk.errors import EhriskError
+
+    hourly = _seven_weeks(shared_dir)
+    assert hourly["time"].dt.normalize().nunique() == 49
+    last = hourly["time"].max().normalize()
+    with pytest.raises(InsufficientHistory) as e:
+        evaluate_holdout(hourly, last - pd.Timedelta(days=365), [1], baselines=False,
+                         max_iter=30)
+    assert isinstance(e.value, EhriskError)
+    assert e.value.have_days == 0 and e.value.need_days == MIN_TRAINING_DAYS
+    assert f"at least {MIN_TRAINING_DAYS} days" in str(e.value) and "give 0" in str(e.value)
+    fc = forecast_ahead(hourly, 3, max_iter=30)
+    assert sorted(fc["area"].unique()) == ["Dongsi", "city"]
+    assert fc["lead_days"].tolist() == [1, 2, 3, 1, 2, 3]
+    assert fc["aqi"].between(1, 500).all()
+    assert (fc["target_date"] == last + pd.to_timedelta(fc["lead_days"], "D")).all()
+
+
+def test_forecast_on_too_short_history_says_how_much_it_needs(shared_dir):
+    from ehrisk.air.forecast import MIN_TRAINING_DAYS, InsufficientHistory, forecast_ahead
+
+    hourly = _seven_weeks(shared_dir, days=20)
+    with pytest.raises(InsufficientHistory) as e:
+        forecast_ahead(hourly, 3, max_iter=30)
+    assert e.value.need_days == MIN_TRAINING_DAYS and e.value.have_days < MIN_TRAINING_DAYS
+    assert f"{MIN_TRAINING_DAYS + 3} days of observations" in str(e.value)
+
+
+def test_cli_forecast_short_history_exit_2(shared_dir, tmp_path, cli):
+    hourly = _seven_weeks(shared_dir, days=20)
+    p = tmp_path / "st.csv"
+    hourly.to_csv(p, index=False)
+    code, out, err = cli("forecast", "run", "--observations", p, "--format", "table", "--json")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "needs at least" in " ".join(err.split())

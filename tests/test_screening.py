@@ -454,3 +454,44 @@ def test_real_tables_benzene_vs_toluene(cli, tmp_path):
     assert benz["tw_inh"] == pytest.approx(97.5, rel=0.01)
     form = doc["substances"][order.index("50-00-0")]
     assert "air_toxics_2018" in form["lists"] and form["tier_name"] in ("priority", "watch")
+
+
+# ----------------------------------------------------------------------------- service = CLI
+
+@pytest.mark.skipif(not REAL, reason="packaged toxicity/chemicals tables not present yet")
+@pytest.mark.parametrize("population", ["table", "grid"])
+def test_service_list_equals_the_file_screening(tmp_path, population):
+    """The screening service on the inventory built from the files (what ``ehrisk screen``
+    runs) gives the list that screening the files directly gives
+    (:func:`ehrisk.reports.priority_list.run_screen`)."""
+    from ehrisk.inventory.files import add_files
+    from ehrisk.reports.priority_list import run_screen
+    from ehrisk.services import Products, StepContext
+    from ehrisk.services.screening import ScreeningSettings, run_screening
+
+    em = tmp_path / "em.csv"
+    em.write_text(EM_CSV.replace("细颗粒物", "甲醛"), encoding="utf-8")
+    ent = tmp_path / "ent.csv"
+    ent.write_text("enterprise,lon,lat\nE1,120,30\nE2,120.02,30.01\nE3,120.1,30.05\n",
+                   encoding="utf-8")
+    pop = tmp_path / "pop.csv"
+    if population == "table":
+        pop.write_text(POP_CSV, encoding="utf-8")
+        files = {"emissions": em}
+        settings = ScreeningSettings(population_table=str(pop), top_n=3)
+    else:
+        pop.write_text("lon,lat,population\n120,30,5000\n120.02,30.01,2000\n120.1,30.05,800\n",
+                       encoding="utf-8")
+        files = {"emissions": em, "enterprises": ent, "population": pop}
+        settings = ScreeningSettings(top_n=3)
+    before, stab, _ = run_screen(em, pop, top_n=3, enterprises=ent)
+    res = run_screening(add_files(None, files), settings, Products(), StepContext())
+    got = res.tables["screening/priority_list"]
+    want = before.table
+    assert got["cas"].tolist() == want["cas"].tolist()
+    assert got["tier_name"].tolist() == want["tier_name"].tolist()
+    np.testing.assert_allclose(got["score"].to_numpy(float), want["score"].to_numpy(float),
+                               rtol=1e-12)
+    np.testing.assert_allclose(got["population_max"].to_numpy(float),
+                               want["population_max"].to_numpy(float), rtol=1e-12)
+    assert res.payload[1]["stable_core"] == stab["stable_core"]

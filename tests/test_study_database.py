@@ -60,15 +60,22 @@ def test_files_study_from_database_stores_codes_with_history(db_and_met, capsys)
     f = _study(d, db)
     assert run(["run", str(f), "--json"]) == 0
     prov = json.loads(capsys.readouterr().out)
-    steps = prov["steps"]
-    assert {"database", "risk_map", "grading", "enterprise_files"} <= set(steps)
-    assert steps["database"]["loaded"]["enterprises"] == 150
-    codes = steps["grading"]["codes"]
+    steps = {s["step"]: s for s in prov["steps"]}
+    for name in ("risk_map", "grading", "enterprise_files", "screening"):
+        assert steps[name]["status"] == "ran", steps[name]
+    # no hourly station table in this database (observations not loaded): the steps that need
+    # it say so
+    assert steps["forecast"]["status"] == "not_run" and "air_hourly" in steps["forecast"]["reason"]
+    assert prov["inventory"]["tables"]["enterprises"] == 150
+    assert prov["inventory"]["source"] == "database"
+    codes = steps["grading"]["summary"]["codes"]
     graded = sum(codes.values())
     # first grading of every enterprise adds one history row each
-    assert steps["grading"]["code_history_rows_added"] == graded
+    assert steps["grading"]["summary"]["code_history_rows_added"] == graded
     # unchanged data: a second run records no change
     assert run(["run", str(f), "--json"]) == 0
     prov2 = json.loads(capsys.readouterr().out)
-    assert prov2["steps"]["grading"]["code_history_rows_added"] == 0
-    assert prov2["steps"]["grading"]["codes"] == codes
+    steps2 = {s["step"]: s for s in prov2["steps"]}
+    assert steps2["grading"]["summary"]["code_history_rows_added"] == 0
+    assert steps2["grading"]["summary"]["codes"] == codes
+    assert prov2["run_id"] == prov["run_id"] + 1

@@ -7,4 +7,7 @@ Layers (imports only point down): face (cli, api, web) -> service (study, report
 
 __version__ = "0.1.0"
 
+DEFAULT_SEED = 20261124
+"""The one default seed of randomness (the demo region, Monte Carlo draws, forecasts)."""
+
 SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA / 合成演示数据 (not a real place)"

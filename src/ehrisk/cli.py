@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "bench",
     "grade",
     "riskmap",
+    "runs",
 )
 
 app = typer.Typer(

@@ -86,9 +86,13 @@ def test_user_files_and_bad_rules(cli, tmp_path):
     assert "criterion" in err and "threshold" in err and "source" in err
 
 
-def test_grade_code_risk_map_folder_missing_exits_2(cli, tmp_path):
-    code, _out, err = cli("grade", "code", "--demo", "--risk-map", tmp_path / "none", "--json")
-    assert code == 2 and "enterprise_risk.csv" in err and "Traceback" not in err
+def test_grade_run_needs_db_exits_2(cli, tmp_path):
+    # what-ifs come from a run recorded in a database, never from a folder whose file names
+    # a reader guesses
+    code, _out, err = cli("grade", "code", "--demo", "--run", "latest", "--json")
+    assert code == 2 and "--db" in err and "Traceback" not in err
+    code, _out, err = cli("grade", "lists", "--run", "3", "--json")
+    assert code == 2 and "--db" in err and "Traceback" not in err
 
 
 def test_grade_demo_and_db_together_exits_2(cli, tmp_path):

@@ -1,4 +1,5 @@
-"""End-to-end on the demo region (coarse grid): outputs readable, labelled, consistent."""
+"""End-to-end on the demo inventory (coarse grid): the service's result written by its writer;
+outputs readable, labelled, consistent."""
 
 from __future__ import annotations
 
@@ -14,13 +15,17 @@ from ehrisk import SYNTHETIC_LABEL
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
-    from ehrisk import demo
-    from ehrisk.mapping.run import run_risk_map
+    from ehrisk.demo.inventory import inventory
+    from ehrisk.services import Products, StepContext
+    from ehrisk.services.risk_map import RiskMapSettings, run_risk_map, write_risk_map
 
-    region = demo.generate(seed=20261124)
+    region = inventory(20261124)
     out = tmp_path_factory.mktemp("riskmap")
-    res = run_risk_map(region, out, resolution_m=1000.0, cutoff_m=15_000.0)
-    return region, out, res
+    res = run_risk_map(region, RiskMapSettings(resolution_m=1000.0, cutoff_m=15_000.0),
+                       Products(), StepContext())
+    paths = write_risk_map(res, region, out)
+    return region, out / "risk_map", {"summary": res.summary,
+                                      "outputs": [str(p) for p in paths.values()]}
 
 
 def test_population_conserved(demo_run):

@@ -39,7 +39,27 @@ def test_zoning_user_rules(cli, tmp_path):
 
 def test_run_needs_demo_and_valid_options(cli, tmp_path):
     code, _, err = cli("map", "run", "--out", str(tmp_path), "--blend", "magic")
-    assert code == 2 and "--demo" in err and "--blend" in err
+    assert code == 2 and "--demo" in err
+    code, _, err = cli("map", "run", "--demo", "--out", str(tmp_path), "--blend", "magic",
+                       "--resolution-m", "20")
+    assert code == 2 and "--blend" in err and "--resolution-m" in err
+    assert "between 50 and 5000" in err and "Traceback" not in err
+
+
+def test_run_defaults_are_the_settings():
+    """The CLI's defaults come from RiskMapSettings (the study's), not a second declaration."""
+    import typer.main
+
+    from ehrisk.commands import riskmap
+    from ehrisk.services.risk_map import RiskMapSettings
+
+    app = typer.Typer()
+    riskmap.register(app)
+    cmd = typer.main.get_command(app).commands["map"].commands["run"]
+    defaults = {p.name: p.default for p in cmd.params}
+    for name in ("resolution_m", "cutoff_m", "blend", "blend_radius_m", "tile_cells"):
+        assert defaults[name] == RiskMapSettings.model_fields[name].default
+    assert defaults["resolution_m"] == 250.0
 
 
 def test_run_and_plot(cli, tmp_path):
@@ -50,7 +70,14 @@ def test_run_and_plot(cli, tmp_path):
     d = json.loads(so)
     assert d["summary"]["label"].startswith("SYNTHETIC")
     assert sum(d["summary"]["cells_by_level"].values()) == d["summary"]["n_cells"]
-    code, so, err = cli("map", "plot", str(out / "risk_map.gpkg"), "--out",
+    assert d["summary"]["crs"] == "EPSG:32651" and d["summary"]["resolution_m"] == 2000.0
+    # the run is recorded in the default database: its cells come back by extract
+    from ehrisk.results import extract, open_run_engine
+
+    cells = extract(open_run_engine(None), d["run_id"], "risk_map/cells")
+    assert len(cells) == d["summary"]["n_cells"]
+    assert str(out / "risk_map" / "risk_map.gpkg") in d["outputs"]
+    code, so, err = cli("map", "plot", str(out / "risk_map" / "risk_map.gpkg"), "--out",
                         str(tmp_path / "hi.png"), "--metric", "hi", "--json")
     assert code == 0, err
     assert (tmp_path / "hi.png").read_bytes()[:4] == b"\x89PNG"
@@ -67,4 +94,4 @@ def test_map_run_needs_demo_or_db(cli, tmp_path):
 def test_map_run_empty_db_exits_2(cli, tmp_path):
     db = tmp_path / "d.sqlite"
     code, _out, err = cli("map", "run", "--db", db, "--out", tmp_path / "x", "--json")
-    assert code == 2 and "no enterprises" in err and "Traceback" not in err
+    assert code == 2 and "enterprises" in err and "Traceback" not in err

@@ -13,7 +13,7 @@ from .conftest import CODES
 def test_cli_end_to_end(cli, db_url, files, tmp_path):
     code, out, err = cli("db", "init", "--db", db_url, "--json")
     assert code == 0, err
-    assert json.loads(out)["revision"] == "0002"
+    assert json.loads(out)["revision"] == "0003"
     code, out, _ = cli("template", "stacks", "-o", tmp_path / "stacks.xlsx", "--json")
     assert code == 0 and (tmp_path / "stacks.xlsx").exists()
     for k in ("enterprises", "stacks", "emissions"):

@@ -52,7 +52,7 @@ def test_load_demo_then_reload_is_unchanged(engine, small_region):
 def test_enterprise_file_docx_and_pdf(engine, small_region, tmp_path):
     from docx import Document
 
-    from ehrisk.store.enterprise_file import cjk_font, write_file
+    from ehrisk.reports.enterprise_file import cjk_font, write_file
 
     with session_scope(engine) as s:
         load_demo(s, small_region, observations="none")
@@ -78,7 +78,7 @@ def test_migrations_head_and_guard(db_url):
     with pytest.raises(StoreError, match="ehrisk db init"):
         open_engine(db_url, create=False)
     eng = open_engine(db_url)
-    assert current_revision(eng) == head_revision() == "0002"
+    assert current_revision(eng) == head_revision() == "0003"
     from alembic import command
 
     from ehrisk.store.db import _alembic_config, upgrade
@@ -86,4 +86,4 @@ def test_migrations_head_and_guard(db_url):
     with eng.begin() as conn:
         command.downgrade(_alembic_config(conn), "base")
     assert current_revision(eng) is None
-    assert upgrade(eng) == (None, "0002")
+    assert upgrade(eng) == (None, "0003")

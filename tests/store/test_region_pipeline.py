@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from pyproj import Geod, Transformer
+from pyproj import Transformer
 
 import ehrisk.demo as demo_mod
 
@@ -53,52 +53,34 @@ def _direct_region(region):
     return r
 
 
-def _geodesic_sensitivity(ent, grid):
-    """Population whose cell centre is within 5 km / 500 m (WGS84 geodesic), written out."""
-    g = Geod(ellps="WGS84")
-    rows = []
-    for e in ent.itertuples():
-        _, _, d = g.inv(np.full(len(grid), e.lon), np.full(len(grid), e.lat),
-                        grid["lon"].to_numpy(), grid["lat"].to_numpy())
-        rows.append({"credit_code": e.credit_code,
-                     "pop_5km": float(grid["pop_persons"].to_numpy()[d <= 5000.0].sum()),
-                     "pop_500m": float(grid["pop_persons"].to_numpy()[d <= 500.0].sum())})
-    return pd.DataFrame(rows)
-
-
 def test_utm_zone_from_centre():
-    from ehrisk.store.region import utm_crs
+    from ehrisk.geo import metric_crs_for
 
     # zone = floor((lon + 180) / 6) + 1; north 326zz, south 327zz (EPSG WGS 84 / UTM)
-    assert utm_crs(121.7, 29.9) == "EPSG:32651"
-    assert utm_crs(87.6, 43.8) == "EPSG:32645"      # Urumqi
-    assert utm_crs(151.2, -33.9) == "EPSG:32756"    # Sydney
+    assert metric_crs_for(121.7, 29.9) == "EPSG:32651"
+    assert metric_crs_for(87.6, 43.8) == "EPSG:32645"      # Urumqi
+    assert metric_crs_for(151.2, -33.9) == "EPSG:32756"    # Sydney
 
 
 def test_region_in_another_utm_zone(region):
     """Moving the whole region 6 deg west (one UTM zone) and the clock 24 min later (same sun)
     must give the same field in EPSG:32650 as the original in EPSG:32651."""
-    import copy
-
+    from ehrisk.demo.inventory import to_inventory
+    from ehrisk.geo import metric_crs_for
+    from ehrisk.inventory import add_xy
     from ehrisk.mapping.run import build_field
-    from ehrisk.store.region import regular_population_grid, utm_crs
+    from ehrisk.store.inventory import regular_population_grid
 
-    base = _direct_region(region)
-    sh = copy.copy(base)
-    crs = utm_crs(float(region.population_grid["lon"].mean()) - 6.0,
-                  float(region.population_grid["lat"].mean()))
+    base = to_inventory(_direct_region(region))
+    crs = metric_crs_for(float(region.population_grid["lon"].mean()) - 6.0,
+                         float(region.population_grid["lat"].mean()))
     assert crs == "EPSG:32650"
-    tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    for name in ("enterprises", "stacks"):
-        df = getattr(base, name).copy()
-        df["lon"] = df["lon"] - 6.0
-        df["x_m"], df["y_m"] = tr.transform(df["lon"].to_numpy(), df["lat"].to_numpy())
-        setattr(sh, name, df)
+    moved = {name: add_xy(getattr(base, name).assign(lon=getattr(base, name)["lon"] - 6.0),
+                          crs) for name in ("enterprises", "stacks")}
     pg = base.population_grid.assign(lon=base.population_grid["lon"] - 6.0)
-    sh.population_grid = regular_population_grid(pg, crs, 500.0)
-    sh.meteorology = base.meteorology.assign(time=base.meteorology["time"]
-                                             + pd.Timedelta(minutes=24))
-    sh.meta = {**base.meta, "crs": {"metric_x_m_y_m": crs}}
+    sh = base.replace(metric_crs=crs, population_grid=regular_population_grid(pg, crs, 500.0),
+                      meteorology=base.meteorology.assign(
+                          time=base.meteorology["time"] + pd.Timedelta(minutes=24)), **moved)
     f0 = build_field(base, RES_M, ["71-43-2"], CUTOFF_M)
     f1 = build_field(sh, RES_M, ["71-43-2"], CUTOFF_M)
     assert f1.crs == "EPSG:32650" and f0.crs == "EPSG:32651"
@@ -109,11 +91,14 @@ def test_region_in_another_utm_zone(region):
 
 
 def test_db_map_and_grade_equal_direct_run(db_url, tmp_path, cli, region):
-    from ehrisk.grading import hj941_2018 as hj
-    from ehrisk.grading.inputs import demo_inputs, priority_from_screening
-    from ehrisk.grading.risk_code import risk_codes
-    from ehrisk.mapping.run import run_risk_map
-    from ehrisk.mapping.scenario_io import load_enterprise_risk
+    """The database path (import, inventory_from_store, CLI map run and grade) gives the same
+    map, what-ifs and codes as the services on the demo's own tables."""
+    from ehrisk.demo.inventory import to_inventory
+    from ehrisk.results import extract, list_runs, load_arrays, open_run_engine
+    from ehrisk.services.grading import GradingSettings
+    from ehrisk.services.risk_map import RiskMapSettings, enterprise_risk_from_arrays
+    from ehrisk.services.runner import run_steps
+    from ehrisk.services.screening import ScreeningSettings
     from ehrisk.store import load_demo
     from ehrisk.store.db import open_engine, session_scope
     from ehrisk.store.importers import import_frame
@@ -127,50 +112,50 @@ def test_db_map_and_grade_equal_direct_run(db_url, tmp_path, cli, region):
                          "--no-maps", "--json")
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["summary"]["crs"] == "EPSG:32651" and doc["risk_map_run_id"] == 1
+    assert doc["summary"]["crs"] == "EPSG:32651"
+    map_run = doc["run_id"]
 
-    direct = _direct_region(region)
-    res = run_risk_map(direct, tmp_path / "direct", RES_M, blend_method=None,
-                       cutoff_m=CUTOFF_M, maps=False)
-    c_db = pd.read_csv(tmp_path / "db" / "cells.csv")
-    c_dir = pd.read_csv(tmp_path / "direct" / "cells.csv")
+    direct = to_inventory(_direct_region(region))
+    _, outs, res = run_steps(direct, {
+        "screening": ScreeningSettings(),
+        "risk_map": RiskMapSettings(resolution_m=RES_M, cutoff_m=CUTOFF_M, blend="none",
+                                    maps=False),
+        "grading": GradingSettings()})
+    assert [o.status for o in outs] == ["ran", "ran", "ran"]
+    reng = open_run_engine(db_url)
+    c_db = extract(reng, map_run, "risk_map/cells")
+    c_dir = res["risk_map"].tables["risk_map/cells"]
     assert len(c_db) == len(c_dir) == 400
-    for col in ("x_m", "y_m", "pop_persons", "cancer_risk", "hi", "cases_per_yr"):
+    for col in ("pop_persons", "cancer_risk", "hi", "cases_per_yr"):
         np.testing.assert_allclose(c_db[col], c_dir[col], rtol=RTOL, atol=1e-300, err_msg=col)
-    assert (c_db["level"] == c_dir["level"]).all()
-    e_db = pd.read_csv(tmp_path / "db" / "enterprise_risk.csv").set_index("credit_code")
-    e_dir = pd.read_csv(tmp_path / "direct" / "enterprise_risk.csv").set_index("credit_code")
+    assert (np.asarray(c_db["level"]) == np.asarray(c_dir["level"])).all()
+    e_db = extract(reng, map_run, "risk_map/enterprise_risk").set_index("credit_code")
+    e_dir = res["risk_map"].tables["risk_map/enterprise_risk"].set_index("credit_code")
     e_db = e_db.loc[e_dir.index]
     for col in ("max_cancer_risk_contribution", "max_hi_contribution",
                 "attributable_cases_per_yr"):
         np.testing.assert_allclose(e_db[col], e_dir[col], rtol=RTOL, atol=1e-300)
-    assert (e_db["top_substance"].fillna("") == e_dir["top_substance"].fillna("")).all()
 
-    # the what-if state reloads: no reduction = the map's maximum, full stop = 0
-    er = load_enterprise_risk(tmp_path / "db" / "enterprise_scenarios.npz")
+    # the what-if state reloads from the run: no reduction = the map's maximum, full stop = 0
+    er = enterprise_risk_from_arrays(load_arrays(reng, map_run, "risk_map/enterprise_scenarios"))
     top = e_dir.index[0]
     r0, h0 = er.scenario_risk(top, None, 0.0)
     assert r0 == pytest.approx(e_dir.loc[top, "max_cancer_risk_contribution"], rel=RTOL)
     assert er.scenario_risk(top, None, 1.0) == (0.0, 0.0)
 
-    # grading from the database == grading the demo tables with geodesic sensitivity
-    code, out, err = cli("grade", "code", "--db", db_url, "--json")
+    # grading from the database (what-ifs from the map run) == grading the demo's tables
+    code, out, err = cli("grade", "code", "--db", db_url, "--run", map_run, "--json")
     assert code == 0, err
     g_db = pd.DataFrame(json.loads(out)["codes"]).set_index("credit_code")
-    assert json.loads(out)["stored"]["n_rows_added"] == len(g_db)
-    sto, mg, sens = demo_inputs(direct)
-    ent = direct.enterprises[direct.enterprises["status"] != "closed"]
-    sens = _geodesic_sensitivity(ent, direct.population_grid).merge(
-        sens.drop(columns=["pop_5km", "pop_500m"]), on="credit_code")
-    em = direct.emissions[["credit_code", "cas", "medium", "amount_t_yr"]]
-    ref = risk_codes(hj.grade_hj941_2018(sto, mg, sens), res["enterprise_risk"].table,
-                     priority_from_screening(em), em, None).set_index("credit_code")
+    ref = res["grading"].tables["grading/codes"].set_index("credit_code")
     assert len(ref) == len(g_db) == 144
     assert (g_db.loc[ref.index, "code"] == ref["code"]).all()
     assert (g_db.loc[ref.index, "fired_rules"].fillna("") == ref["fired_rules"].fillna("")).all()
+    first = json.loads(out)["stored"]["n_rows_added"]
+    assert first == len(g_db)
 
     # same data again: no new history rows
-    code, out, _ = cli("grade", "code", "--db", db_url, "--json")
+    code, out, _ = cli("grade", "code", "--db", db_url, "--run", map_run, "--json")
     assert json.loads(out)["stored"]["n_rows_added"] == 0
 
     # one enterprise's storage changes -> one history row for it
@@ -181,17 +166,16 @@ def test_db_map_and_grade_equal_direct_run(db_url, tmp_path, cli, region):
         import_frame(s, "storages", sto_row[["credit_code", "cas", "substance_name",
                                              "max_quantity_t", "storage_form",
                                              "process_units"]], name="edit", reason="test")
-    code, out, _ = cli("grade", "code", "--db", db_url, "--json")
+    code, out, _ = cli("grade", "code", "--db", db_url, "--run", map_run, "--json")
     st = json.loads(out)["stored"]
     assert st["n_rows_added"] == 1
     assert st["changes"][0]["credit_code"] == cc
     assert st["changes"][0]["change"] in ("inputs_changed", "raised", "reasons_changed")
+    assert len(list_runs(reng, kind="grade")) == 3
 
     code, out, _ = cli("enterprise", "show", cc, "--db", db_url, "--json")
     risk = json.loads(out)["risk"]
-    assert len(risk["history"]) == 2 and risk["risk_map"]["run_id"] == 1
-    assert risk["current"]["code"] == g_db.loc[cc, "code"] or risk["current"]["change"] != \
-        "inputs_changed"
+    assert len(risk["history"]) == 2 and risk["risk_map"]["run_id"] == map_run
 
     code, out, _ = cli("enterprise", "file", cc, "--db", db_url, "-o", tmp_path / "f.docx",
                        "--json")
@@ -201,4 +185,5 @@ def test_db_map_and_grade_equal_direct_run(db_url, tmp_path, cli, region):
     text = "\n".join(p.text for p in Document(tmp_path / "f.docx").paragraphs)
     zh = {"red": "红码", "yellow": "黄码", "green": "绿码"}[risk["current"]["code"]]
     assert f"当前环境健康风险码：{zh}" in text
+    reng.dispose()
     eng.dispose()

@@ -44,8 +44,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ehrisk.air import aqhi as aqhi_mod
+from ehrisk.air import aqhi_base as aqhi_mod
 from ehrisk.errors import InputError, Problem
+from ehrisk.exposure.response_function import LogLinear
 from ehrisk.refdata import load_table
 
 FORMAT_ID = "ehrisk-aqhi-coefficients/1"
@@ -160,6 +161,22 @@ class CoefficientSet:
                            for p, b in self.betas.items())
         s = self.scale_text or f"{self.scale:.6g}"
         return f"AQHI = {s} x 100 x [{terms}]"
+
+    def response_functions(self) -> dict[str, LogLinear]:
+        """The set's betas as response functions, ``{pollutant: LogLinear}``.
+
+        Each gives RR = exp(beta C) at the ``averaging_h``-hour mean ``C`` [``units[p]``]
+        above zero, so that the set's excess risk is ``100 (rr(C) - 1)`` [%]; the reference
+        is the set's ``source``. No interval: the sets publish central betas only.
+
+        References
+        ----------
+        Stieb DM et al. (2008). J Air Waste Manag Assoc 58(3):435-450 (ER = 100 (exp(beta C)
+        - 1) per pollutant).
+        """
+        return {p: LogLinear(b, name=f"{self.name} {p} ({self.averaging_h}-h mean)",
+                             reference=self.source, unit=self.units[p])
+                for p, b in self.betas.items()}
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -511,8 +528,16 @@ def load_set(path: str | Path) -> CoefficientSet:
     return parse_set(read_file(path), str(path))
 
 
+# --- registry -----------------------------------------------------------------------------
+#: The one registry of AQHI coefficient sets: the packaged methods (built from tables
+#: ``aqhi_coefficients``/``aqhi_categories``/``aqhi_messages`` when first asked for) and any set
+#: a caller registers (e.g. one read from a file or derived from a local model).
+_REGISTRY: dict[str, CoefficientSet] = {}
+
+
 def packaged_set(method: str) -> CoefficientSet:
-    """A packaged method (``stieb-2008``, ``hk-epd-2013``, ``chen-2012-shanghai``) as a set.
+    """A packaged method (``stieb-2008``, ``hk-epd-2013``, ``chen-2012-shanghai``; aliases as
+    :data:`ehrisk.air.aqhi.METHOD_ALIASES`) as a set, from the registry.
 
     References
     ----------
@@ -521,6 +546,45 @@ def packaged_set(method: str) -> CoefficientSet:
     m = aqhi_mod.resolve_method(method)
     if m == "aqhi-plus":
         raise ValueError("aqhi-plus bands 1-hour PM2.5 directly; it is not a coefficient set")
+    if m not in _REGISTRY:
+        _REGISTRY[m] = _build_packaged(m)
+    return _REGISTRY[m]
+
+
+def register(cs: CoefficientSet) -> CoefficientSet:
+    """Add a set to the registry under ``cs.name`` (a packaged method's name is refused)."""
+    key = cs.name.strip().lower()
+    if key in aqhi_mod.METHOD_ALIASES:
+        raise ValueError(f"{cs.name!r} is a packaged AQHI method; give the set another name")
+    _REGISTRY[key] = cs
+    return cs
+
+
+def get_set(name: str) -> CoefficientSet:
+    """The registered set of a name: a packaged method (or alias) or a registered set."""
+    key = str(name).strip().lower()
+    if key in aqhi_mod.METHOD_ALIASES:
+        return packaged_set(key)
+    if key in _REGISTRY:
+        return _REGISTRY[key]
+    known = [k for k in aqhi_mod.METHOD_ALIASES if k != "aqhi-plus"] + sorted(
+        k for k in _REGISTRY if k not in aqhi_mod.METHOD_ALIASES)
+    raise KeyError(f"unknown AQHI coefficient set {name!r}; known: {', '.join(known)}")
+
+
+def registered() -> list[str]:
+    """Names of every set the registry can give (packaged methods first)."""
+    packaged = [m for m in aqhi_mod.METHODS if m != "aqhi-plus"]
+    return packaged + sorted(k for k in _REGISTRY if k not in packaged)
+
+
+def _build_packaged(m: str) -> CoefficientSet:
+    """A packaged method (``stieb-2008``, ``hk-epd-2013``, ``chen-2012-shanghai``) as a set.
+
+    References
+    ----------
+    As the rows of tables ``aqhi_coefficients`` and ``aqhi_categories`` name.
+    """
     c = aqhi_mod.coefficients(m)
     rows = load_table("aqhi_coefficients")
     rows = rows[(rows["method"] == m) & rows["term"].str.startswith("beta_")]

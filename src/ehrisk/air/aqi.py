@@ -21,7 +21,6 @@ chooses the HJ 633 edition by date.
 from __future__ import annotations
 
 import datetime as _dt
-import warnings
 from functools import cache
 
 import numpy as np
@@ -410,91 +409,133 @@ def epa_columns_from_metric(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def daily_from_hourly(df: pd.DataFrame, time_col: str = "time",
-                      station_col: str | None = "station") -> pd.DataFrame:
+                      station_col: str | None = "station_id") -> pd.DataFrame:
     """Daily values from hourly values with the data-validity rules of GB 3095 / HJ 663.
 
-    For each station and calendar day: 24-hour means of ``pm25_ug_m3``, ``pm10_ug_m3``,
-    ``so2_ug_m3``, ``no2_ug_m3``, ``co_mg_m3`` (valid with at least ``min_hours_24h`` hourly
-    values); ``o3_8h_ug_m3`` = daily maximum of the 8-hour moving means ending 08:00-24:00
-    (each valid with at least ``min_hours_8h`` of its 8 hours; the maximum valid with at least
-    ``min_windows_o3_8h_max`` valid windows); ``o3_1h_ug_m3`` = daily maximum 1-hour value
-    (valid with ``min_hours_24h`` hours). Thresholds from table ``aqi_rules`` (``gb3095-2012``).
+    A thin wrapper of :func:`ehrisk.air.daily_stats.daily_values` (the one implementation,
+    also used by the forecast): 24-hour means of ``pm25_ug_m3``, ``pm10_ug_m3``,
+    ``so2_ug_m3``, ``no2_ug_m3``, ``co_mg_m3`` (valid with at least 20 hourly values);
+    ``o3_8h_ug_m3`` = daily maximum of the 8-hour moving means ending 08:00-24:00 (each valid
+    with at least 6 of its 8 hours; the maximum valid with at least 14 valid windows);
+    ``o3_1h_ug_m3`` = daily maximum 1-hour value (valid with 20 hours). Thresholds from table
+    ``aqi_rules`` (``gb3095-2012``).
 
     Parameters
     ----------
     df : pandas.DataFrame
-        Hourly rows; ``time_col`` marks the start of the hour (00:00-23:00); pollutant columns
-        [ug/m3; CO mg/m3], O3 as ``o3_ug_m3``. Duplicated station-hours raise ValueError.
+        Hourly rows; ``time_col`` marks the start of the hour (00:00-23:00, local time);
+        pollutant columns [ug/m3; CO mg/m3], O3 as ``o3_ug_m3``. Duplicated station-hours
+        raise ValueError.
     time_col : str
         Timestamp column.
     station_col : str or None
-        Station column (None: a single station).
+        Station column (default ``station_id``, the canonical station table; None: a single
+        station).
 
     Returns
     -------
     pandas.DataFrame
-        One row per station and day: ``date``, the daily columns above and ``n_hours_<col>``.
+        One row per station and day: ``date``, the daily columns above, ``n_hours_<col>`` and
+        ``n_windows_o3_8h``.
 
     References
     ----------
     GB 3095-2012, Table 4 (数据统计的有效性规定); HJ 663-2013 (O3 8-hour moving average and daily
     maximum 8-hour average); HJ 633-2026 5.1 (calendar day).
     """
-    rl = rules(VALIDITY)
-    min24, min8, minw = (int(rl["min_hours_24h"]), int(rl["min_hours_8h"]),
-                         int(rl["min_windows_o3_8h_max"]))
-    if time_col not in df.columns:
-        raise KeyError(f"hourly data need a {time_col!r} column")
-    t = pd.to_datetime(df[time_col])
-    keys = pd.DataFrame({"station": df[station_col].astype(str) if station_col else "",
-                         "date": t.dt.normalize(), "hour": t.dt.hour})
-    if keys.duplicated().any():
-        dup = keys[keys.duplicated()].iloc[0]
-        raise ValueError(f"duplicated hour {dup['date'].date()} {dup['hour']:02d}:00 at station "
-                         f"{dup['station']!r}")
-    groups = keys[["station", "date"]].drop_duplicates().sort_values(["station", "date"])
-    groups = groups.reset_index(drop=True)
-    gid = pd.MultiIndex.from_frame(groups).get_indexer(pd.MultiIndex.from_frame(
-        keys[["station", "date"]]))
-    out = groups.copy()
-    if not station_col:
-        out = out.drop(columns="station")
-    elif station_col != "station":
-        out = out.rename(columns={"station": station_col})
+    from ehrisk.air.daily_stats import daily_values
 
-    def grid(col):
-        arr = np.full((len(groups), 24), np.nan)
-        arr[gid, keys["hour"].to_numpy()] = pd.to_numeric(df[col], errors="coerce").to_numpy()
-        return arr
+    return daily_values(df, station_col=station_col, time_col=time_col)
 
-    for col in ("pm25_ug_m3", "pm10_ug_m3", "so2_ug_m3", "no2_ug_m3", "co_mg_m3"):
-        if col not in df.columns:
-            continue
-        a = grid(col)
-        cnt = np.isfinite(a).sum(axis=1)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN days -> NaN, by design
-            m = np.nanmean(a, axis=1)
-        out[col] = np.where(cnt >= min24, m, np.nan)
-        out[f"n_hours_{col}"] = cnt
-    if "o3_ug_m3" in df.columns:
-        a = grid("o3_ug_m3")
-        cnt = np.isfinite(a).sum(axis=1)
-        with np.errstate(all="ignore"):
-            mx = np.nanmax(np.where(np.isfinite(a), a, -np.inf), axis=1)
-        out["o3_1h_ug_m3"] = np.where(cnt >= min24, mx, np.nan)
-        win = np.lib.stride_tricks.sliding_window_view(a, 8, axis=1)  # (n, 17, 8)
-        wcnt = np.isfinite(win).sum(axis=2)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows -> NaN
-            wmean = np.where(wcnt >= min8, np.nanmean(win, axis=2), np.nan)
-        nvalid = np.isfinite(wmean).sum(axis=1)
-        with np.errstate(all="ignore"):
-            wmax = np.nanmax(np.where(np.isfinite(wmean), wmean, -np.inf), axis=1)
-        out["o3_8h_ug_m3"] = np.where(nvalid >= minw, wmax, np.nan)
-        out["n_hours_o3_ug_m3"] = cnt
-        out["n_windows_o3_8h"] = nvalid
-    return out
+
+def aqi_daily_reports(hourly: pd.DataFrame, standard: str = "auto",
+                      station_col: str = "station_id") -> pd.DataFrame:
+    """Daily AQI report (日报) per station and calendar day from the hourly station table.
+
+    Daily values by :func:`daily_from_hourly` (GB 3095 / HJ 663 validity rules), then
+    :func:`daily_report` with the HJ 633 edition in force on each day (``standard="auto"``,
+    :func:`aqi_standard_for`) or the edition given.
+
+    Parameters
+    ----------
+    hourly : pandas.DataFrame
+        Canonical hourly station table (:mod:`ehrisk.io.station_hourly`): ``station_id``,
+        ``time`` (start of hour, local time) and the pollutant columns [ug/m3; CO mg/m3].
+    standard : str
+        ``"auto"`` (edition by date), ``"hj633-2026"``, ``"hj633-2012"``; ``"us-epa-2024"``
+        converts the daily means with :func:`epa_columns_from_metric` (24-hour means stand in
+        for the EPA averaging times; for screening only).
+    station_col : str
+        Station column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``station_id, date`` (ISO date string), the daily values, ``n_hours_*`` and the
+        :func:`aqi_report` columns (``aqi``, ``primary``, ``grade``, ..., ``edition``), sorted
+        by station and date.
+
+    References
+    ----------
+    HJ 633-2026 5.1 and HJ 633-2012 5.1 (daily report); GB 3095-2012 Table 4; HJ 663-2013.
+    """
+    daily = daily_from_hourly(hourly, station_col=station_col)
+    return _reports_by_edition(daily, standard, "daily", "date")
+
+
+def aqi_hourly_reports(hourly: pd.DataFrame, standard: str = "auto",
+                       station_col: str = "station_id") -> pd.DataFrame:
+    """Hourly real-time AQI report (实时报) per station and hour from the hourly station table.
+
+    The 1-hour values, plus the 8-hour O3 and 24-hour SO2 moving means
+    (:func:`ehrisk.air.daily_stats.hourly_moving_means`) that HJ 633-2012's hourly report uses;
+    edition by date (``"auto"``) or as given.
+
+    Parameters
+    ----------
+    hourly : pandas.DataFrame
+        Canonical hourly station table [ug/m3; CO mg/m3].
+    standard : str
+        ``"auto"``, ``"hj633-2026"`` or ``"hj633-2012"`` (``"us-epa-2024"`` as in
+        :func:`aqi_daily_reports`).
+    station_col : str
+        Station column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input rows with ``o3_8h_ug_m3``, ``so2_24h_ug_m3`` and the :func:`aqi_report`
+        columns.
+
+    References
+    ----------
+    HJ 633-2026 5.2; HJ 633-2012 5.2 (real-time report); GB 3095-2012 Table 4.
+    """
+    from ehrisk.air.daily_stats import hourly_moving_means
+
+    h = hourly_moving_means(hourly, station_col=station_col)
+    h = h.sort_values([station_col, "time"]).reset_index(drop=True)
+    return _reports_by_edition(h, standard, "hourly", "time")
+
+
+def _reports_by_edition(df: pd.DataFrame, standard: str, report: str, date_col: str
+                        ) -> pd.DataFrame:
+    if df.empty:
+        return aqi_report(df, "hj633-2026" if standard == "auto" else standard, report)
+    key = str(standard).strip().lower()
+    if key == "auto":
+        eds = pd.Series([aqi_standard_for(d) for d in pd.to_datetime(df[date_col])],
+                        index=df.index)
+    else:
+        eds = pd.Series(_edition(key), index=df.index)
+    parts = []
+    for ed, part in df.groupby(eds, sort=False):
+        src = epa_columns_from_metric(part) if ed == "us-epa-2024" else part
+        parts.append(aqi_report(src, ed, report))
+    out = pd.concat(parts).sort_index()
+    if date_col == "date":
+        out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
+    return out.reset_index(drop=True)
 
 
 def summary(row: pd.Series, edition: str, report: str) -> dict:

@@ -8,6 +8,12 @@ Public functions:
   plain gradient-boosting model as baselines.
 - :func:`forecast_ahead` — forecast the days after the end of the data.
 
+Short histories: a model is trained on at least :data:`MIN_TRAINING_DAYS` target days with an
+observed daily AQI. When the data give fewer - for the training part of a hold-out evaluation,
+or for the forecast itself - :class:`InsufficientHistory` is raised (``have_days``,
+``need_days`` and a message in words); a caller may catch it from :func:`evaluate_holdout` and
+still call :func:`forecast_ahead`, which needs only ``MIN_TRAINING_DAYS + days`` days of data.
+
 HJ 633-2026 requires forecasts for at least the next three days; leads up to 7 are supported.
 Observed meteorology of the target day stands in for a meteorological forecast when evaluating
 on history ("perfect-prognosis" evaluation, which flatters the scores compared with real
@@ -31,7 +37,16 @@ from ehrisk.air.forecast_data import (
     targets,
 )
 from ehrisk.air.forecast_eval import evaluate_pairs
-from ehrisk.air.forecast_model import GbmForecaster, fit_plain, plain_features
+from ehrisk.air.forecast_model import (
+    MIN_TRAINING_DAYS,
+    GbmForecaster,
+    InsufficientHistory,
+    fit_plain,
+    plain_features,
+)
+
+__all__ = ["InsufficientHistory", "MIN_TRAINING_DAYS", "evaluate_holdout", "forecast_ahead",
+           "prepare_daily", "daily_aqhi_set", "daily_aqhi_forecast"]
 
 MAX_LEAD_DAYS = 7
 CITY = "city"
@@ -100,6 +115,14 @@ def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int]
     progress : callable or None
         Called with a short message before each model fit (for a progress display).
 
+    Raises
+    ------
+    InsufficientHistory
+        Fewer than :data:`MIN_TRAINING_DAYS` training days (with an observed AQI) up to
+        ``train_until`` for some lead; the caller may go on with :func:`forecast_ahead`.
+    ValueError
+        No observed day after ``train_until`` to score.
+
     Returns
     -------
     dict
@@ -118,6 +141,14 @@ def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int]
         train = (meta["target_date"] <= t_split).to_numpy()
         test = ((meta["target_date"] > t_split) & (meta["target_date"] <= t_end)
                 & Y["aqi"].notna()).to_numpy()
+        have = int(meta.loc[train & Y["aqi"].notna().to_numpy(), "target_date"].nunique())
+        if have < MIN_TRAINING_DAYS:
+            first = daily["date"].min().date()
+            raise InsufficientHistory(have, MIN_TRAINING_DAYS, (
+                f"hold-out evaluation: the data run from {first} to {t_end.date()} "
+                f"({int((t_end - daily['date'].min()).days) + 1} days) and training ends "
+                f"{t_split.date()}, which leaves {have} training days for lead {k} d; "
+                "use a shorter hold-out or a longer history"))
         if test.sum() == 0:
             raise ValueError(f"no observed days after {t_split.date()} to evaluate")
         if progress:
@@ -283,6 +314,12 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
     aqhi_method : str or ehrisk.air.aqhi_set.CoefficientSet
         Daily AQHI (:func:`daily_aqhi_set`; checked before any model is fitted).
 
+    Raises
+    ------
+    InsufficientHistory
+        Some lead has fewer than :data:`MIN_TRAINING_DAYS` training days (the data need
+        ``MIN_TRAINING_DAYS + days`` days with an observed daily AQI).
+
     Returns
     -------
     DataFrame
@@ -303,6 +340,13 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
         X, meta = design_matrix(daily, k)
         Y = targets(daily, k, [*DAILY_POLLUTANTS, "aqi"])
         train = Y["aqi"].notna().to_numpy()
+        have = int(meta.loc[train, "target_date"].nunique())
+        if have < MIN_TRAINING_DAYS:
+            n_obs = int(daily.loc[daily["aqi"].notna(), "date"].nunique())
+            raise InsufficientHistory(have, MIN_TRAINING_DAYS, (
+                f"forecast {k} d ahead: {n_obs} days with an observed daily AQI give {have} "
+                f"training days at this lead; {MIN_TRAINING_DAYS + len(leads)} days of "
+                f"observations are needed for {len(leads)} days ahead"))
         if progress:
             progress(f"lead {k} d: fitting")
         model = GbmForecaster(edition=ed, interval=interval, seed=seed, max_iter=max_iter).fit(

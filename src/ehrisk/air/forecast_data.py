@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ehrisk.air.daily_stats import daily_values
+
 #: Daily pollutant columns [ug/m3; CO mg/m3] in the order of HJ 633 daily report indicators.
 DAILY_POLLUTANTS = ("pm25_ug_m3", "pm10_ug_m3", "so2_ug_m3", "no2_ug_m3", "co_mg_m3",
                     "o3_8h_ug_m3", "o3_1h_ug_m3")
@@ -21,16 +23,23 @@ MEAN_24H = ("pm25_ug_m3", "pm10_ug_m3", "so2_ug_m3", "no2_ug_m3", "co_mg_m3")
 HOURLY_MET = ("temp_c", "pres_hpa", "dewp_c", "rain_mm", "wspm_m_s", "wd_deg")
 EVENING_FROM_HOUR = 18
 LATE_FROM_HOUR = 21
-O3_8H_WINDOW_H = 8
-O3_8H_FIRST_END_HOUR = 7  # windows 00-07 ... 16-23 lie within the calendar day
 SEGMENT_H = 6
 
 
-def _check_hourly(hourly: pd.DataFrame) -> None:
-    need = {"station", "time", *MEAN_24H, "o3_ug_m3"}
+def _station_column(hourly: pd.DataFrame) -> str:
+    for c in ("station_id", "station"):
+        if c in hourly.columns:
+            return c
+    raise KeyError("hourly table lacks a station column (station_id)")
+
+
+def _check_hourly(hourly: pd.DataFrame) -> str:
+    st = _station_column(hourly)
+    need = {"time", *MEAN_24H, "o3_ug_m3"}
     missing = sorted(need - set(hourly.columns))
     if missing:
         raise KeyError(f"hourly table lacks column(s) {', '.join(missing)}")
+    return st
 
 
 def wind_components(ws_m_s, wd_deg):
@@ -54,25 +63,27 @@ def wind_components(ws_m_s, wd_deg):
     return -ws * np.sin(rad), -ws * np.cos(rad)
 
 
-def daily_table(hourly: pd.DataFrame, min_o3_8h_hours: int = 6) -> pd.DataFrame:
+def daily_table(hourly: pd.DataFrame) -> pd.DataFrame:
     """Reduce hourly station rows to one row per station and calendar day.
 
     Parameters
     ----------
     hourly : DataFrame
-        Columns ``station, time`` and ``pm25_ug_m3, pm10_ug_m3, so2_ug_m3, no2_ug_m3`` [ug/m3],
+        Columns ``station_id`` (the canonical station table; ``station`` also accepted),
+        ``time`` and ``pm25_ug_m3, pm10_ug_m3, so2_ug_m3, no2_ug_m3`` [ug/m3],
         ``co_mg_m3`` [mg/m3], ``o3_ug_m3`` [ug/m3]; optional meteorology ``temp_c`` [degC],
         ``pres_hpa`` [hPa], ``dewp_c`` [degC], ``rain_mm`` [mm/h], ``wspm_m_s`` [m/s],
         ``wd_deg`` [deg].
-    min_o3_8h_hours : int
-        Fewest valid hours for an 8-hour O3 moving average [h].
 
     Returns
     -------
     DataFrame
-        ``station, date``, the daily pollutant values of :data:`DAILY_POLLUTANTS` (24-hour
-        means of available hours; O3 daily maxima of the 1-hour values and of the 8-hour
-        moving averages ending 07:00-23:00), ``n_hours_<pollutant>`` [h], evening means
+        ``station`` (the forecast's internal name of the station id), ``date``, the daily
+        pollutant values of :data:`DAILY_POLLUTANTS` formed by
+        :func:`ehrisk.air.daily_stats.daily_values` (the same values as
+        :func:`ehrisk.air.aqi.daily_from_hourly`: 24-hour means with >= 20 valid hours, O3
+        daily maximum 8-hour mean with >= 14 valid windows of >= 6 hours, O3 daily maximum
+        1-hour value), ``n_hours_<pollutant>`` [h], evening means
         ``<pollutant>_ev`` (18-23 h), ``pm25_late_ug_m3`` (21-23 h), ``pm25_max_ug_m3``, and
         meteorology (daily means, extremes, six-hour segment means ``<var>_s0..s3``, wind
         components ``u_m_s, v_m_s``, dew-point depression ``dpd_c``, rain sum ``rain_mm``).
@@ -80,25 +91,22 @@ def daily_table(hourly: pd.DataFrame, min_o3_8h_hours: int = 6) -> pd.DataFrame:
     References
     ----------
     HJ 633-2012, 5.2 (daily report: 24-hour means, O3 daily maximum 1-hour and 8-hour values);
-    GB 3095-2012, 3.7-3.10 (definitions of 1-hour, 8-hour and 24-hour averages).
+    GB 3095-2012, 3.7-3.10 (definitions of averages) and Table 4 (validity); HJ 663-2013.
     """
-    _check_hourly(hourly)
-    h = hourly.sort_values(["station", "time"]).reset_index(drop=True).copy()
+    st = _check_hourly(hourly)
+    h = hourly.rename(columns={st: "station"}) if st != "station" else hourly
+    h = h.sort_values(["station", "time"]).reset_index(drop=True).copy()
+    h["station"] = h["station"].astype(str)
+    h["time"] = pd.to_datetime(h["time"])
     h["date"] = h["time"].dt.normalize()
     h["hr"] = h["time"].dt.hour
     has_met = all(c in h.columns for c in HOURLY_MET)
     keys = ["station", "date"]
     g = h.groupby(keys, sort=True)
-    out = g[list(MEAN_24H)].mean()
-    counts = g[[*MEAN_24H, "o3_ug_m3"]].count()
-    counts.columns = [f"n_hours_{c}" for c in counts.columns]
-    o3_8h = (h.groupby("station")["o3_ug_m3"]
-             .rolling(O3_8H_WINDOW_H, min_periods=min_o3_8h_hours).mean()
-             .reset_index(level=0, drop=True))
-    h["o3_8h"] = o3_8h  # aligned on the row index
-    day_windows = h[h["hr"] >= O3_8H_FIRST_END_HOUR]
-    out["o3_8h_ug_m3"] = day_windows.groupby(keys)["o3_8h"].max()
-    out["o3_1h_ug_m3"] = g["o3_ug_m3"].max()
+    stats = daily_values(h[["station", "time", *MEAN_24H, "o3_ug_m3"]], station_col="station")
+    stats = stats.set_index(keys)
+    out = stats[list(DAILY_POLLUTANTS)]
+    counts = stats[[f"n_hours_{c}" for c in (*MEAN_24H, "o3_ug_m3")]]
     ev = h[h["hr"] >= EVENING_FROM_HOUR].groupby(keys)[
         ["pm25_ug_m3", "pm10_ug_m3", "no2_ug_m3", "co_mg_m3", "o3_ug_m3"]].mean()
     ev.columns = [c.replace("_ug_m3", "_ev_ug_m3").replace("_mg_m3", "_ev_mg_m3")
@@ -123,8 +131,9 @@ def daily_table(hourly: pd.DataFrame, min_o3_8h_hours: int = 6) -> pd.DataFrame:
                                          "rain_mm"]].mean().unstack("seg")
         seg.columns = [f"{a}_s{int(b)}" for a, b in seg.columns]
         parts += [m, seg]
-    daily = pd.concat(parts, axis=1).reset_index()
-    return daily
+    daily = pd.concat(parts, axis=1)
+    daily.index.names = keys
+    return daily.reset_index()
 
 
 def met_columns(daily: pd.DataFrame) -> list[str]:

@@ -32,16 +32,46 @@ from threadpoolctl import threadpool_limits
 
 from ehrisk.air.forecast_aqi import PRIMARY_NAMES, daily_aqi_frame, grade_table
 from ehrisk.air.forecast_data import DAILY_POLLUTANTS
+from ehrisk.errors import EhriskError
 
 PLAIN_MET = ("temp_c", "dewp_c", "pres_hpa", "wspm_m_s", "u_m_s", "v_m_s", "rain_mm")
 AQI_FLOOR = 1.0
 CALIBRATION_SHARE = 0.25
 CALIBRATION_DAYS = 365  # time-ordered calibration window (last training year) [d]
 MIN_SPAN_FOR_TIME_SPLIT_DAYS = 2 * 365
+#: Fewest training days (target days with an observed daily AQI) a model is fitted on [d].
+#: A model choice, not a reference value: four weeks and a bit, so that every weekday occurs
+#: four times; below it the boosted trees have too few rows to split on.
+MIN_TRAINING_DAYS = 30
+#: Rows per leaf of the boosted trees with plenty of data; fewer rows scale it down (1/10 of
+#: the rows, at least 5), so short histories still give trees that split.
+MIN_SAMPLES_LEAF = 30
 
 
-def _gbm(seed: int, **kw) -> HistGradientBoostingRegressor:
-    params = dict(max_iter=600, learning_rate=0.04, max_leaf_nodes=31, min_samples_leaf=30,
+class InsufficientHistory(EhriskError):
+    """The observations are too short for what was asked (training a forecast model, or a
+    hold-out evaluation that leaves too few days before the hold-out period).
+
+    Attributes
+    ----------
+    have_days : int
+        Training days the data give [d].
+    need_days : int
+        Training days the model needs [d].
+    """
+
+    def __init__(self, have_days: int, need_days: int, detail: str = "") -> None:
+        self.have_days = int(have_days)
+        self.need_days = int(need_days)
+        self.detail = detail
+        msg = (f"the forecast model needs at least {self.need_days} days of history with an "
+               f"observed daily AQI to train on; the data give {self.have_days}")
+        super().__init__(msg + (f" ({detail})" if detail else ""))
+
+
+def _gbm(seed: int, n_rows: int | None = None, **kw) -> HistGradientBoostingRegressor:
+    leaf = MIN_SAMPLES_LEAF if n_rows is None else min(MIN_SAMPLES_LEAF, max(5, n_rows // 10))
+    params = dict(max_iter=600, learning_rate=0.04, max_leaf_nodes=31, min_samples_leaf=leaf,
                   l2_regularization=1.0, random_state=seed)
     params.update(kw)
     return HistGradientBoostingRegressor(**params)
@@ -79,6 +109,7 @@ class GbmForecaster:
     conformal_log_: float = field(default=0.0, init=False)
     calibration_: str = field(default="", init=False)
     models_: dict = field(default_factory=dict, init=False)
+    n_rows_: int = field(default=0, init=False)
 
     def fit(self, X: pd.DataFrame, y_aqi, y_pollutants: pd.DataFrame | None = None,
             target_dates=None) -> GbmForecaster:
@@ -95,12 +126,17 @@ class GbmForecaster:
         self.features_ = list(X.columns)
         y = np.asarray(y_aqi, dtype=float)
         ok = np.isfinite(y) & (y > 0)
-        if ok.sum() < 50:
-            raise ValueError(f"too few training days with an observed AQI ({int(ok.sum())})")
+        if target_dates is not None:
+            have = pd.Series(np.asarray(target_dates)[ok]).nunique()
+        else:
+            have = int(ok.sum())
+        if have < MIN_TRAINING_DAYS:
+            raise InsufficientHistory(have, MIN_TRAINING_DAYS)
         Xo, yo = X.loc[ok], y[ok]
+        self.n_rows_ = len(yo)
         self.models_ = {
-            "log": _gbm(self.seed, max_iter=self.max_iter).fit(Xo, np.log(yo)),
-            "lin": _gbm(self.seed, max_iter=self.max_iter).fit(Xo, yo),
+            "log": _gbm(self.seed, len(yo), max_iter=self.max_iter).fit(Xo, np.log(yo)),
+            "lin": _gbm(self.seed, len(yo), max_iter=self.max_iter).fit(Xo, yo),
         }
         # Conformalized quantile regression (Romano et al. 2019, NeurIPS): quantile models fitted
         # without the calibration rows, conformity scores E = max(q_lo - y, y - q_hi) on them,
@@ -126,16 +162,17 @@ class GbmForecaster:
                     continue
                 t = y_pollutants[c].to_numpy(dtype=float)
                 okc = np.isfinite(t) & (t >= 0)
-                if okc.sum() < 50:
+                if okc.sum() < MIN_TRAINING_DAYS:
                     continue
                 floor = _pollutant_floor(c)
-                self.models_[c] = _gbm(self.seed, max_iter=max(100, self.max_iter // 2),
+                self.models_[c] = _gbm(self.seed, int(okc.sum()),
+                                       max_iter=max(100, self.max_iter // 2),
                                        learning_rate=0.06).fit(
                     X.loc[okc], np.log(np.maximum(t[okc], floor)))
         return self
 
     def _quantile_model(self, q: float) -> HistGradientBoostingRegressor:
-        return _gbm(self.seed, loss="quantile", quantile=q,
+        return _gbm(self.seed, self.n_rows_ or None, loss="quantile", quantile=q,
                     max_iter=max(100, self.max_iter // 3), learning_rate=0.08)
 
     def _calibration_rows(self, target_dates, ok, n_rows: int) -> tuple[np.ndarray, bool]:

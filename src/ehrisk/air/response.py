@@ -391,6 +391,56 @@ class ResponseFit:
             "estimates": self.estimates.to_dict(orient="records"),
         }
 
+    def response_function(self, exposure: str | None = None, unit: str | None = None):
+        """One exposure's estimate as a log-linear response function (an adapter to
+        :class:`ehrisk.exposure.response_function.ResponseFunction`).
+
+        Parameters
+        ----------
+        exposure : str, optional
+            One of ``exposures``; default the first.
+        unit : str, optional
+            Exposure unit of the data column (e.g. ``"ug/m3"``, ``"ppb"``); default from the
+            column name's suffix (``_ug_m3``, ``_ppb``, ``_mg_m3``). Required otherwise.
+
+        Returns
+        -------
+        LogLinear
+            RR = exp(beta x) per ``x`` [unit] above zero, with ``beta -/+ z se`` as its interval
+            (``z`` of the fit's ``ci_level``), so ``100 (rr(increment) - 1)`` is the fit's
+            ``er_percent`` and ``rr_bounds`` its ``ci_low``/``ci_high``.
+
+        Raises
+        ------
+        ValueError
+            An exposure the fit does not have, or a unit neither given nor in the column name.
+
+        References
+        ----------
+        Gasparrini A (2011) J Stat Softw 43(8) (overall cumulative effect of a distributed lag).
+        """
+        from ehrisk.exposure.response_function import LogLinear
+
+        ex = self.exposures[0] if exposure is None else exposure
+        if ex not in self.exposures:
+            raise ValueError(f"the fit has no exposure {ex!r}; it has "
+                             f"{', '.join(self.exposures)}")
+        if unit is None:
+            suffixes = {"_ug_m3": "ug/m3", "_ppb": "ppb", "_mg_m3": "mg/m3"}
+            unit = next((u for sfx, u in suffixes.items() if ex.lower().endswith(sfx)), None)
+            if unit is None:
+                raise ValueError(f"the unit of exposure {ex!r} is not in its name; give unit= "
+                                 "(e.g. 'ug/m3' or 'ppb')")
+        row = self.estimates.loc[self.estimates["exposure"] == ex].iloc[0]
+        beta, se = float(row["beta"]), float(row["se"])
+        z = z_value(float(self.info.get("ci_level", 0.95)))
+        lo, hi = (beta - z * se, beta + z * se) if math.isfinite(se) else (None, None)
+        return LogLinear(beta, name=f"local {self.outcome} ~ {ex} ({self.lag.label})",
+                         reference=(f"local fit (ehrisk.air.response, quasi-Poisson time series):"
+                                    f" {self.outcome} on {ex}, {self.lag.label}, "
+                                    f"{self.n_days} days"),
+                         unit=unit, beta_lo=lo, beta_hi=hi)
+
 
 def z_value(ci_level: float) -> float:
     """Two-sided normal quantile for a confidence level."""

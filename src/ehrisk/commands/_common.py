@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ehrisk.io.jsonsafe import clean
+from ehrisk.io import jsonsafe
 
 console = Console()
 
 
-def _default(o: Any):
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return None if not math.isfinite(float(o)) else float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, np.bool_):
-        return bool(o)
-    if hasattr(o, "isoformat"):
-        return o.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+_default = jsonsafe.default
+"""Deprecated alias of :func:`ehrisk.io.jsonsafe.default` (kept for importers)."""
 
 
 def print_json(obj: Any) -> None:
     """Print ``obj`` as stable JSON (sorted keys off, UTF-8, NaN as null) on stdout."""
-    typer.echo(json.dumps(clean(obj), ensure_ascii=False, indent=2, default=_default))
+    typer.echo(jsonsafe.dumps(obj, indent=2))
 
 
 def print_table(rows: list[dict], title: str | None = None, columns: list[str] | None = None):

@@ -64,8 +64,29 @@ def _report(df: pd.DataFrame, edition: str, report: str) -> pd.DataFrame:
     return aqi_mod.aqi_report(df, edition, report)
 
 
+def _refuse_hourly_rows(df: pd.DataFrame, path: Path) -> None:
+    """The daily ``--batch`` mode takes one row per station and day; hourly rows are refused."""
+    if "date" not in df.columns:
+        return
+    t = pd.to_datetime(df["date"].astype(str).str.strip(), errors="coerce", format="mixed")
+    st = df["station"].astype(str) if "station" in df.columns else pd.Series("", index=df.index)
+    keys = pd.DataFrame({"station": st, "day": t.dt.normalize()})[t.notna().to_numpy()]
+    n = keys.groupby(["station", "day"]).size()
+    many = n[n > 1]
+    if many.empty:
+        return
+    (sid, day), count = many.index[0], int(many.iloc[0])
+    who = f"station {sid}" if sid else "the file"
+    raise InputError.single(str(path), f"these rows are hourly ({who} has {count} rows on "
+                            f"{day:%Y-%m-%d}); use --hourly FILE for daily reports formed "
+                            "from hourly rows (GB 3095 / HJ 663 validity rules)",
+                            column="date")
+
+
 def _batch(path: Path, standard: str | None, date: str | None, report: str) -> tuple:
     df = read_table(path, AQI_SCHEMA)
+    if report == "daily":
+        _refuse_hourly_rows(df, path)
     pollutant_cols = [c.name for c in AQI_SCHEMA.columns if c.kind == "float"]
     if not any(c in df.columns for c in pollutant_cols):
         raise InputError.single(str(path), "no pollutant columns found; expected some of: "
@@ -86,6 +107,41 @@ def _batch(path: Path, standard: str | None, date: str | None, report: str) -> t
         eds = pd.Series(eds, index=df.index)
     parts = [_report(df[eds == ed], ed, report) for ed in eds.unique()]
     return pd.concat(parts).sort_index(), eds
+
+
+def _hourly_cmd(path: Path, standard: str | None, report_kind: str, out: Path | None,
+                as_json: bool) -> None:
+    """``ehrisk aqi --hourly FILE``: reports per station from the canonical hourly table."""
+    from ehrisk.io.station_hourly import read_station_hourly
+
+    if report_kind not in ("daily", "hourly"):
+        raise InputError.single("--report", f"must be daily or hourly, not {report_kind!r}")
+    ed = "auto" if not standard else aqi_mod._edition(standard)
+    table = read_station_hourly(path)
+    fn = aqi_mod.aqi_daily_reports if report_kind == "daily" else aqi_mod.aqi_hourly_reports
+    try:
+        res = fn(table, standard=ed)
+    except (KeyError, ValueError) as exc:
+        raise InputError.single(str(path), str(exc)) from None
+    when = "date" if report_kind == "daily" else "time"
+    if report_kind == "hourly":
+        res["time"] = pd.to_datetime(res["time"]).dt.strftime("%Y-%m-%d %H:%M")
+    if out is not None:
+        res.to_csv(out, index=False, encoding="utf-8")
+    if as_json:
+        rows = []
+        for _, r in res.iterrows():
+            s = aqi_mod.summary(r, r["edition"], report_kind)
+            s["station_id"] = r["station_id"]
+            s[when] = r[when]
+            rows.append(s)
+        print_json(rows)
+        return
+    keep = ["station_id", when, "aqi", "primary", "grade", "category_zh", "category_en",
+            "edition"]
+    print_table(res[keep].to_dict("records"), title=f"AQI ({report_kind} reports)")
+    if out is not None:
+        console.print(f"report written to {out}")
 
 
 def register(app: typer.Typer) -> None:
@@ -110,7 +166,13 @@ def register(app: typer.Typer) -> None:
                                     help="O3 1-hour (daily max 1h for 24h) [ug/m3]."),
         so2_24h: float = typer.Option(None, "--so2-24h",
                                       help="SO2 24h [ug/m3] for the 2012 SO2 1h > 800 rule."),
-        batch: Path = typer.Option(None, "--batch", help="CSV/XLSX of station rows."),
+        batch: Path = typer.Option(None, "--batch", help="CSV/XLSX of station rows (one per "
+                                   "station and day for 24h)."),
+        hourly: Path = typer.Option(None, "--hourly", help="CSV/XLSX hourly station table "
+                                    "(station_id, time, pollutants): daily reports per "
+                                    "station and day (GB 3095 validity rules)."),
+        report_kind: str = typer.Option("daily", "--report",
+                                        help="With --hourly: daily (日报) or hourly (实时报)."),
         out: Path = typer.Option(None, "--out", help="Write the batch report as CSV."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON only."),
     ) -> None:
@@ -121,6 +183,11 @@ def register(app: typer.Typer) -> None:
         if standard and standard.lower() not in STANDARDS:
             raise InputError.single("--standard", f"unknown standard {standard!r}; known: "
                                     + ", ".join(STANDARDS))
+        if hourly is not None:
+            if batch is not None:
+                raise InputError.single("--hourly", "give either --hourly or --batch, not both")
+            _hourly_cmd(hourly, standard, report_kind, out, as_json)
+            return
         if batch is not None:
             res, eds = _batch(batch, standard, date, report)
             if out is not None:

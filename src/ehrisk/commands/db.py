@@ -114,10 +114,17 @@ def db_load_demo(db: str = DB_OPT, seed: int = typer.Option(None, help="Demo see
                     columns=["kind", "rows", "inserted", "updated", "unchanged"])
 
 
-def _import(kind: str = typer.Argument(..., help="enterprises | stacks | outfalls | emissions | "
-                                       "storages | receptors | parks | admin_units | "
-                                       "population | stations | observations | inspections | "
-                                       "problems"),
+def _kind_list() -> str:
+    """The importable kinds, from the registry (the Chinese names are accepted too)."""
+    from ehrisk.store import kinds as K
+
+    return " | ".join(K.KINDS)
+
+
+KINDS_HELP = _kind_list()
+
+
+def _import(kind: str = typer.Argument(..., help=f"What the file holds: {KINDS_HELP}."),
             file: Path = typer.Argument(..., help="XLSX, CSV (UTF-8/GBK), GeoJSON or GPKG."),
             db: str = DB_OPT,
             crs: str = typer.Option("wgs84", help="Coordinates in the file: wgs84, cgcs2000 or "
@@ -153,7 +160,7 @@ def _import(kind: str = typer.Argument(..., help="enterprises | stacks | outfall
                       f"updated, {res['unchanged']} unchanged, {res['deleted']} deleted")
 
 
-def _template(kind: str = typer.Argument(..., help="Kind, or 'all'."),
+def _template(kind: str = typer.Argument(..., help=f"{KINDS_HELP}; or 'all'."),
               output: Path = typer.Option(None, "-o", "--output",
                                           help="File (one kind) or folder (all)."),
               as_json: bool = JSON_OPT) -> None:
@@ -216,7 +223,8 @@ def ent_show(code: str, db: str = DB_OPT,
              as_json: bool = JSON_OPT) -> None:
     """Show one enterprise and its stacks, outfalls, emissions, storages, inspections and
     problems."""
-    from ehrisk.store import history, results, spatial
+    from ehrisk.results import enterprise as results
+    from ehrisk.store import history, spatial
     from ehrisk.store.db import session_scope
     from ehrisk.store.models import utcnow
 
@@ -285,8 +293,8 @@ def ent_file(code: str,
              pdf_engine: str = typer.Option("auto", help="auto | libreoffice | matplotlib"),
              as_json: bool = JSON_OPT) -> None:
     """一企一档 / write the per-enterprise file as DOCX or PDF."""
+    from ehrisk.reports.enterprise_file import write_file
     from ehrisk.store.db import session_scope
-    from ehrisk.store.enterprise_file import write_file
 
     out = output or Path(f"{code.upper()}.{fmt}")
     with session_scope(_engine(db)) as s:

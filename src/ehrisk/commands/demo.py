@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from ehrisk import SYNTHETIC_LABEL
+from ehrisk import DEFAULT_SEED, SYNTHETIC_LABEL
 from ehrisk.commands._common import console, print_json
-from ehrisk.commands.study import run_with_progress
+from ehrisk.commands.study import print_steps, run_with_progress
 from ehrisk.study import settings_from_dict
 
 DEMO_STUDY_TOML = """\
@@ -36,12 +36,16 @@ params = "epa-rsl"
 [aqi]
 standard = "auto"
 
+[aqhi]
+method = "chen-2012-shanghai"
+
 [forecast]
 # hold-out evaluation on the last year, then 3 days ahead; fewer boosting iterations than
 # the Beijing validation (600) to keep the demo quick
 max_iter = 100
 
 [health_impact]
+resolution_m = 500.0
 # what-if: PM2.5 emissions of the petrochemical park P1 cut by 30 %
 parks = ["P1"]
 reduction = 0.3
@@ -53,23 +57,12 @@ blend = "ratio"
 """
 
 
-def _short(v) -> bool:
-    """Whether a summary value is short enough for the one-line step summary."""
-    if isinstance(v, dict):
-        return len(v) <= 6 and all(not isinstance(x, (dict, list)) for x in v.values())
-    return not isinstance(v, list) and len(str(v)) <= 60
-
-
-def _fmt(v) -> str:
-    return f"{v:.3g}" if isinstance(v, float) else str(v)
-
-
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo_cmd(
         out: Path = typer.Option(Path("ehrisk-demo-output"), "--out",
                                  help="Output folder / 输出目录."),
-        seed: int = typer.Option(20261124, "--seed", help="Seed of the demo region."),
+        seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the demo region."),
         json_out: bool = typer.Option(False, "--json", help="Print the provenance as JSON."),
     ) -> None:
         """Run the whole pipeline on the synthetic demo region / 演示：合成示范区全流程."""
@@ -87,11 +80,8 @@ def register(app: typer.Typer) -> None:
             print_json(record)
             return
         console.print()
-        for name, res in record["steps"].items():
-            summary = ", ".join(f"{k}={_fmt(v)}" for k, v in res.items()
-                                if k not in ("outputs", "seconds") and _short(v))
-            console.print(f"  [green]✓[/] {name} ({res['seconds']:.1f} s) {summary}",
-                          highlight=False)
+        print_steps(record)
         console.print(f"\nDemo outputs written to / 演示结果目录: [bold]{out.resolve()}[/]")
-        console.print("provenance / 运行记录: provenance.json; study file / 评估项目文件: "
+        console.print(f"run / 运行记录: {record['run_id']} in {record['database']} (ehrisk runs "
+                      "show, ehrisk extract); provenance.json; study file / 评估项目文件: "
                       f"{toml_name}")

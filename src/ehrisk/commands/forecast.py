@@ -24,7 +24,8 @@ def _read(observations: Path, fmt: str) -> pd.DataFrame:
                  if observations.is_dir() else [observations])
         if not files:
             raise InputError.single(str(observations), "no CSV/XLSX files in the folder")
-        return pd.concat([read_station_hourly(f) for f in files], ignore_index=True)
+        return pd.concat([read_station_hourly(f, need_met=True) for f in files],
+                         ignore_index=True)
     from ehrisk.io.prsa import read_prsa_dir, read_prsa_file
     return read_prsa_dir(observations) if observations.is_dir() else read_prsa_file(observations)
 
@@ -36,24 +37,31 @@ def _standard(standard: str | None) -> str | None:
     return standard
 
 
-def _aqhi_choice(method: str | None, coefficients: Path | None):
-    """The daily AQHI of ``forecast run``: checked before any data are read or models fit."""
-    from ehrisk.air.aqhi_set import load_set
-    from ehrisk.air.forecast import DAILY_AQHI_METHOD, daily_aqhi_set
+def _inventory(observations: Path, fmt: str):
+    """The inventory of ``forecast run``: the hourly station table (``air_hourly``) of the
+    observations. A canonical station-table file goes through the files builder
+    (:func:`ehrisk.inventory.files.add_files`); a folder of them and the PRSA files are read
+    by :func:`_read` and given the same station list."""
+    import numpy as np
 
-    if method is not None and coefficients is not None:
-        raise InputError.single("--aqhi-method", "give either --aqhi-method or "
-                                "--aqhi-coefficients, not both (二者择一)")
-    if coefficients is not None:
-        cs = load_set(coefficients)
-        try:
-            return daily_aqhi_set(cs)
-        except ValueError as exc:
-            raise InputError.single(str(coefficients), str(exc)) from None
-    try:
-        return daily_aqhi_set(method or DAILY_AQHI_METHOD)
-    except (KeyError, ValueError) as exc:
-        raise InputError.single("--aqhi-method", str(exc.args[0])) from None
+    from ehrisk.inventory import Inventory
+
+    if fmt == "table" and observations.is_file():
+        from ehrisk.inventory.files import add_files
+        from ehrisk.io.station_hourly import require_met
+
+        inv = add_files(None, {"stations": observations}, name_zh=observations.name)
+        require_met(inv.air_hourly, str(observations))
+        return inv
+    hourly = _read(observations, fmt)
+    ids = sorted(hourly["station_id"].astype(str).unique())
+    stations = pd.DataFrame({"station_id": ids, "kind": "air_quality", "lon": np.nan,
+                             "lat": np.nan, "x_m": np.nan, "y_m": np.nan})
+    return Inventory(name_zh=observations.name, name_en="station observations",
+                     source="files", metric_crs=None, air_hourly=hourly, stations=stations,
+                     meta={"label": f"{observations.name} (input files)",
+                           "tables_from_files": {"air_hourly": str(observations)}}
+                     ).validate()
 
 
 def _progress(json_out: bool):
@@ -118,52 +126,77 @@ def register(app: typer.Typer) -> None:
                         "primary_pollutant_accuracy", "bias", "rmse")}})
         print_table(rows, title="mean over stations / 各站平均")
 
+    from ehrisk.commands._options import option, section_from_options
+    from ehrisk.services.air import ForecastSettings as S
+
     @fc.command("run")
     def run(
-        observations: Path = typer.Option(..., "--observations"),
-        fmt: str = typer.Option("prsa", "--format", help="prsa or table."),
-        days: int = typer.Option(3, "--days", min=1, max=7, help="Days ahead (1-7; HJ "
-                                 "633-2026 asks for at least 3)."),
-        standard: str = typer.Option(None, "--standard"),
-        warnings: bool = typer.Option(True, "--warnings/--no-warnings",
-                                      help="Also issue heavy-pollution warnings."),
+        observations: Path = typer.Option(..., "--observations", help="File (or folder) of "
+                                          "hourly station observations."),
+        fmt: str = typer.Option("prsa", "--format", help="prsa or table (the canonical "
+                                 "hourly station table, docs/forecast.md)."),
+        days: int = option(S, "days", min=1, max=7),
+        standard: str = option(S, "standard"),
+        warnings: bool = option(S, "warnings", "--warnings/--no-warnings"),
+        evaluate: bool = option(S, "evaluate", "--evaluate/--no-evaluate"),
+        holdout_days: int = option(S, "holdout_days"),
         seed: int = typer.Option(0, "--seed"),
-        max_iter: int = typer.Option(600, "--max-iter", min=20, help="Boosting iterations."),
-        aqhi_method: str = typer.Option(None, "--aqhi-method", help="Daily AQHI method "
-                                        "(default chen-2012-shanghai; only daily-mean indices)."),
-        aqhi_coefficients: Path = typer.Option(None, "--aqhi-coefficients", help="Daily AQHI "
-                                               "from a coefficient-set file (averaging_h = 24)."),
+        max_iter: int = option(S, "max_iter", min=20),
+        aqhi_method: str = option(S, "aqhi_method"),
+        aqhi_coefficients: Path = option(S, "aqhi_coefficients"),
+        db: str = typer.Option(None, "--db", help="Database that records the run (SQLite "
+                               "file or postgresql:// URL; default: $EHRISK_DATABASE_URL, "
+                               "else the default database)."),
+        out: Path = typer.Option(None, "--out", help="Folder for forecast.csv, warnings.csv "
+                                 "(and evaluation.json) under OUT/forecast."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON only."),
     ) -> None:
-        """Forecast the days after the end of the observations, per station and city."""
-        from ehrisk.air.forecast import forecast_ahead
-        from ehrisk.air.warnings import issue_aqhi_warnings, issue_warnings
-        aqhi_cs = _aqhi_choice(aqhi_method, aqhi_coefficients)
-        hourly = _read(observations, fmt)
-        try:
-            fc_df = forecast_ahead(hourly, days, edition=_standard(standard), seed=seed,
-                                   max_iter=max_iter, progress=_progress(json_out),
-                                   aqhi_method=aqhi_cs)
-        except ValueError as exc:
-            raise EhriskError(str(exc)) from None
-        aqhi_info = dict(fc_df.attrs["aqhi"])
-        parts = [issue_warnings(fc_df)] if warnings else []
-        if warnings and fc_df.attrs["aqhi_canada_bands"]:
-            parts.append(issue_aqhi_warnings(fc_df))
-        elif warnings:
-            aqhi_info["warnings"] = (
-                "AQHI health warnings (aqhi-hc: index >= 7, > 10) not issued: the set's bands "
-                "differ from the 1-10/10+ scale they assume / 该系数集分级与加拿大1-10级不同, "
-                "未发布AQHI健康预警")
-        warn = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-        out = {"edition": fc_df.attrs["edition"], "meteorology": fc_df.attrs["meteorology"],
-               "aqhi_set": aqhi_info,
+        """Forecast the days after the end of the observations, per station and city (a
+        recorded run: `ehrisk runs list`, `ehrisk extract RUN forecast/latest`)."""
+        from ehrisk.results import open_run_engine
+        from ehrisk.services.runner import run_one
+
+        if fmt not in FORMATS:
+            raise InputError.single("--format", f"unknown format {fmt!r}; known: "
+                                    f"{', '.join(FORMATS)}")
+        default_method = S.model_fields["aqhi_method"].default
+        if aqhi_coefficients is not None and aqhi_method != default_method:
+            raise InputError.single("--aqhi-method", "give either --aqhi-method or "
+                                    "--aqhi-coefficients, not both (二者择一)")
+        # checked before any data are read or models fit
+        settings = section_from_options(
+            S, days=days, standard=standard, warnings=warnings, evaluate=evaluate,
+            holdout_days=holdout_days, max_iter=max_iter,
+            aqhi_method=None if aqhi_coefficients is not None else aqhi_method,
+            aqhi_coefficients=None if aqhi_coefficients is None else str(aqhi_coefficients))
+        inv = _inventory(observations, fmt)
+        prog = None if json_out else (lambda stage, done, total: console.print(
+            f"[dim]{stage}[/]", highlight=False))
+        run_id, outcome, res = run_one(
+            "forecast", inv, settings, engine=open_run_engine(db), kind="forecast",
+            out_dir=out, seed=seed, progress=prog,
+            input_files={"forecast_observations": observations, **(
+                {"aqhi_coefficients": aqhi_coefficients} if aqhi_coefficients else {})})
+        if outcome.status != "ran":
+            raise EhriskError(f"forecast not run: {outcome.reason}")
+        p = res.payload
+        fc_df, warn, aqhi_info = p["forecast"], p["warnings"], p["aqhi_set"]
+        doc = {"run_id": run_id, "edition": p["edition"], "meteorology": p["meteorology"],
+               "aqhi_set": aqhi_info, "evaluation": outcome.summary.get("evaluation") or (
+                   {k: outcome.summary[k] for k in ("holdout", "eval_lead_days",
+                                                    "single_grade_accuracy",
+                                                    "two_grade_accuracy")}
+                   if "holdout" in outcome.summary else None),
                "forecast": fc_df.to_dict(orient="records"),
                "warnings": warn.to_dict(orient="records")}
+        if outcome.outputs:
+            doc["files"] = outcome.outputs
         if json_out:
-            print_json(out)
+            print_json(doc)
             return
-        console.print(f"edition {out['edition']}; {out['meteorology']}")
+        console.print(f"edition {doc['edition']}; {doc['meteorology']}")
+        if doc["evaluation"] is not None:
+            console.print(f"evaluation: {doc['evaluation']}", highlight=False)
         city = fc_df[fc_df["area"] == "city"].copy()
         city["target_date"] = pd.to_datetime(city["target_date"]).dt.strftime("%Y-%m-%d")
         print_table(city[[
@@ -175,3 +208,7 @@ def register(app: typer.Typer) -> None:
         if len(warn):
             print_table(warn[["level", "start", "end", "message_en"]].to_dict(orient="records"),
                         title="warnings / 预警")
+        for f in outcome.outputs:
+            console.print(f"wrote {f}", highlight=False)
+        console.print(f"run {run_id} (ehrisk runs show {run_id}; ehrisk extract {run_id} "
+                      "forecast/latest)", highlight=False)

@@ -1,24 +1,40 @@
 """``ehrisk grade``: HJ 941-2018 levels, the environmental health risk code (环境健康风险码) and
-the lists (whitelist, problem list, graded supervision list). Thin: read, call
-``ehrisk.grading``, format."""
+the lists (whitelist, problem list, graded supervision list). Thin.
+
+``--demo`` / ``--db`` build the :class:`~ehrisk.inventory.Inventory` and run the grading
+service (:mod:`ehrisk.services.grading`) as a run (recorded in the database with ``--db``):
+the what-ifs and the screening list come from a recorded run (``--run``, default the newest
+run with a risk map); where no screening list is at hand, screening runs in the same run.
+Graded tables given as files (``--storages --management --sensitivity``) are graded directly.
+"""
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import typer
 
-from ehrisk.commands._common import _default, console, print_json, print_table
+from ehrisk import DEFAULT_SEED
+from ehrisk.commands._common import console, print_json, print_table
+from ehrisk.commands._options import option
 from ehrisk.errors import EhriskError, InputError, Problem
 from ehrisk.grading import hj941_2018 as hj
-from ehrisk.grading.inputs import demo_inputs, priority_from_screening
 from ehrisk.grading.lists import compare_codes, problem_list, supervision_list, whitelist
-from ehrisk.grading.risk_code import CRITERIA, check_rules, load_rules, risk_codes
+from ehrisk.grading.risk_code import CRITERIA, risk_codes
 from ehrisk.io.jsonsafe import clean as _clean
-from ehrisk.io.tables import Column, Schema, read_raw, read_table
+from ehrisk.io.jsonsafe import default as _default
+from ehrisk.io.tables import Column, Schema, read_table
+from ehrisk.services.grading import (
+    NOT_SCREENED,
+    PRIORITY_EXTRACT,
+    AttributableTable,
+    GradingResult,
+    GradingSettings,
+    priority_cas_of,
+    read_rules,
+)
 
 EVENTS = ("none", "general", "larger", "major", "无", "一般", "较大", "重大", "特别重大")
 STORAGES = Schema([
@@ -70,15 +86,6 @@ PREVIOUS = Schema([
 ], name="previous codes")
 
 
-@lru_cache(maxsize=2)
-def _demo(seed: int):
-    import ehrisk.demo as demo
-
-    region = demo.generate(seed)
-    em = region.emissions[region.emissions["year"] == region.emissions["year"].max()]
-    return region, em, frozenset(priority_from_screening(em))
-
-
 def _user_hj941_inputs(storages, management, sensitivity):
     missing = [n for n, p in (("--storages", storages), ("--management", management),
                               ("--sensitivity", sensitivity)) if p is None]
@@ -104,72 +111,6 @@ def _user_hj941_inputs(storages, management, sensitivity):
     return sto, mg, sens
 
 
-class _Db:
-    """What a --db run read from the database (kept for writing the codes back)."""
-
-    def __init__(self, engine, region, risk_map_run_id=None, risk_map_dir=None):
-        self.engine = engine
-        self.region = region
-        self.risk_map_run_id = risk_map_run_id
-        self.risk_map_dir = risk_map_dir
-
-
-def _db_inputs(db: str, year: int | None):
-    from ehrisk.store.db import open_engine, session_scope
-    from ehrisk.store.region import hj941_inputs_from_store, region_from_store
-    from ehrisk.store.results import latest_risk_map
-
-    engine = open_engine(db)
-    with session_scope(engine) as s:
-        region = region_from_store(s, year)
-        inp = hj941_inputs_from_store(s, region)
-        run, table = latest_risk_map(s)
-    em = region.emissions[["credit_code", "cas", "medium", "amount_t_yr"]]
-    prio = priority_from_screening(em) if len(em) else set()
-    ctx = _Db(engine, region, run.id if run else None, run.out_dir if run else None)
-    ctx.attributable = table if run is not None else None
-    return inp, em, set(prio), ctx
-
-
-def _inputs(demo: bool, seed: int, storages, management, sensitivity, db=None, year=None):
-    if demo and db is not None:
-        raise EhriskError("give --demo or --db, not both")
-    if demo:
-        region, em, prio = _demo(seed)
-        return demo_inputs(region), em, set(prio), None
-    if db is not None:
-        return _db_inputs(db, year)
-    return _user_hj941_inputs(storages, management, sensitivity), None, set(), None
-
-
-def _scenario(risk_map: Path | None, ctx):
-    """EnterpriseRisk.scenario_risk of the risk map (its enterprise_scenarios.npz), or None."""
-    from ehrisk.mapping.scenario_io import FILE_NAME, load_enterprise_risk
-
-    folder = risk_map if risk_map is not None else (
-        Path(ctx.risk_map_dir) if ctx is not None and ctx.risk_map_dir else None)
-    if folder is None or not (folder / FILE_NAME).exists():
-        return None
-    er = load_enterprise_risk(folder / FILE_NAME)
-
-    def fn(code, cas, fraction):
-        try:
-            return er.scenario_risk(code, cas, fraction)
-        except KeyError:
-            return (float("nan"), float("nan"))
-    return fn
-
-
-def _rules(path: Path | None):
-    if path is None:
-        return load_rules()
-    raw = read_raw(path)
-    probs = check_rules(raw)
-    if probs:
-        raise InputError([Problem(str(path), why, row=r, column=c) for r, c, why in probs])
-    return load_rules(raw)
-
-
 def _records(df: pd.DataFrame) -> list[dict]:
     return _clean(df.to_dict(orient="records"))
 
@@ -193,65 +134,179 @@ def _write(out: Path, tables: dict[str, pd.DataFrame], doc: dict) -> list[str]:
     return files
 
 
-def _grade_all(demo, seed, storages, management, sensitivity, attributable, problems, rules,
-               priority, emissions, db=None, risk_map=None, year=None):
-    (sto, mg, sens), em, prio, ctx = _inputs(demo, seed, storages, management, sensitivity,
-                                             db, year)
-    g = hj.grade_hj941_2018(sto, mg, sens)
-    if attributable is None and risk_map is not None:
-        attributable = Path(risk_map) / "enterprise_risk.csv"
-        if not attributable.exists():
-            raise InputError.single(str(attributable), "file not found (run `ehrisk map run "
-                                    f"--out {risk_map}` first)")
-    attr = read_table(attributable, ATTRIBUTABLE) if attributable is not None else None
-    if attr is None and ctx is not None and ctx.attributable is not None:
-        attr = ctx.attributable
-    if attr is not None and attributable is None:
-        attr = attr[attr["credit_code"].isin(set(g["credit_code"]))]
-    if attr is not None:
-        unknown = sorted(set(attr["credit_code"]) - set(g["credit_code"]))
-        if unknown:
-            raise InputError([Problem(str(attributable), f"unknown enterprise {u}",
-                                      column="credit_code") for u in unknown[:20]])
+class _Graded:
+    """What one ``ehrisk grade`` computed (inventory path: from the grading service)."""
+
+    def __init__(self, levels, codes, rules, wl, sup, pl, *, scenario: bool,
+                 run_id=None, stored=None, notes=None):
+        self.levels, self.codes, self.rules = levels, codes, rules
+        self.whitelist, self.supervision, self.problems = wl, sup, pl
+        self.scenario, self.run_id, self.stored = scenario, run_id, stored
+        self.notes = notes or []
+
+
+def _from_files(storages, management, sensitivity, attributable, problems, rules, priority,
+                emissions) -> _Graded:
+    """HJ 941-2018 inputs given directly as tables (no inventory, nothing recorded)."""
+    sto, mg, sens = _user_hj941_inputs(storages, management, sensitivity)
+    levels = hj.grade_hj941_2018(sto, mg, sens)
+    attr = _attributable(attributable, levels)
     prob = read_table(problems, PROBLEMS) if problems is not None else None
-    if prob is None and ctx is not None and len(ctx.region.problems):
-        prob = ctx.region.problems[["credit_code", "problem_id", "status"]]
-    if priority is not None:
-        prio = set(read_table(priority, Schema([Column("cas")]))["cas"])
+    prio = _priority(priority)
+    em = None
     if emissions is not None:
         em = read_table(emissions, Schema([
             Column("credit_code"), Column("cas"), Column("amount_t_yr", "float", min_value=0.0),
             Column("medium", required=False, choices=("air", "water", "soil"))]))
-    rl = _rules(rules)
-    codes = risk_codes(g, attr, prio, em, prob, rl)
-    if ctx is not None:
-        ctx.used = {"attributable": attr, "problems": prob, "priority": prio,
-                    "from_risk_map": risk_map is None and attributable is None and attr is not None}
-    return g, codes, rl, em, (sto, mg, sens), ctx
+    rl = read_rules(rules)
+    codes = risk_codes(levels, attr, prio, em, prob, rl)
+    notes = [] if prio is not None else [NOT_SCREENED + " (give --priority)"]
+    return _Graded(levels, codes, rl, whitelist(codes, rl), supervision_list(codes, rl),
+                   problem_list(codes, rl, None, em, (sto, mg, sens)), scenario=False,
+                   notes=notes)
 
 
-def _save_codes(ctx, codes, em, inp) -> pd.DataFrame:
+def _attributable(path: Path | None, levels: pd.DataFrame | None = None):
+    if path is None:
+        return None
+    attr = read_table(path, ATTRIBUTABLE)
+    if levels is not None:
+        unknown = sorted(set(attr["credit_code"]) - set(levels["credit_code"]))
+        if unknown:
+            raise InputError([Problem(str(path), f"unknown enterprise {u}",
+                                      column="credit_code") for u in unknown[:20]])
+    return attr
+
+
+def _priority(path: Path | None) -> frozenset[str] | None:
+    if path is None:
+        return None
+    return frozenset(read_table(path, Schema([Column("cas")]))["cas"].astype(str))
+
+
+def _stored_products(engine, run: str | None, notes: list[str]):
+    """``(enterprise_risk, priority_cas, source_run)`` of a recorded run: ``run`` (id,
+    ``latest`` or ``latest:<kind>``), or by default the newest run with a risk map."""
+    from ehrisk.results import extract, get_run, load_arrays, run_id_of
+    from ehrisk.results.enterprise import latest_run_with
+    from ehrisk.services.risk_map import SCENARIOS, enterprise_risk_from_arrays
     from ehrisk.store.db import session_scope
-    from ehrisk.store.importers import current_user
-    from ehrisk.store.results import enterprise_inputs, save_codes
 
-    sto, mg, sens = inp
-    u = ctx.used
-    emitted = None
-    if em is not None and u["priority"]:
-        emitted = em[em["cas"].isin(u["priority"])].groupby(
-            ["credit_code", "cas", "medium"], as_index=False)["amount_t_yr"].sum()
-    tables = {"storages": sto, "management": mg, "sensitivity": sens,
-              "attributable": u["attributable"], "problems": u["problems"],
-              "priority_emitted": emitted}
-    inputs = enterprise_inputs(codes["credit_code"], tables)
-    with session_scope(ctx.engine) as s:
-        return save_codes(s, codes, inputs, user=current_user(),
-                          risk_map_run_id=ctx.risk_map_run_id if u["from_risk_map"] else None)
+    if run is None:
+        with session_scope(engine) as s:
+            rid = latest_run_with(s, SCENARIOS)
+        if rid is None:
+            notes.append("no recorded run has a risk map (run `ehrisk map run --db` or a study "
+                         "with [risk_map])")
+            return None, None, None
+    else:
+        rid = run_id_of(engine, run)
+    names = {a["name"] for a in get_run(engine, rid)["artefacts"]}
+    er = None
+    if SCENARIOS in names:
+        er = enterprise_risk_from_arrays(load_arrays(engine, rid, SCENARIOS))
+    elif run is not None:
+        raise EhriskError(f"run {rid} has no risk map ({SCENARIOS}); see `ehrisk runs show "
+                          f"{rid}`")
+    prio = None
+    if PRIORITY_EXTRACT in names:
+        prio = priority_cas_of(extract(engine, rid, PRIORITY_EXTRACT))
+    return er, prio, rid
+
+
+def _from_inventory(demo, seed, db, year, run, attributable, problems, rules, priority,
+                    out=None) -> _Graded:
+    """The grading service on the demo or the database inventory, as one recorded run (with
+    --db), with the products of a recorded run (--db) or given files."""
+    from ehrisk.services import Products, load_all
+    from ehrisk.services.runner import run_steps
+
+    notes: list[str] = []
+    engine = None
+    if demo:
+        if run is not None:
+            raise EhriskError("--run reads a run recorded in a database: give it with --db")
+        from ehrisk.demo.inventory import inventory
+
+        inv = inventory(seed)
+    else:
+        from ehrisk.results import open_run_engine
+        from ehrisk.store.db import session_scope
+        from ehrisk.store.inventory import inventory_from_store
+
+        engine = open_run_engine(db)
+        with session_scope(engine) as s:
+            inv = inventory_from_store(s, year)
+    er = prio = source = None
+    if engine is not None and attributable is None:
+        er, prio, source = _stored_products(engine, run, notes)
+    if attributable is not None:
+        er = AttributableTable(_attributable(attributable))
+    if priority is not None:
+        prio = _priority(priority)
+    if problems is not None:
+        inv = inv.replace(problems=read_table(problems, PROBLEMS))
+    if er is not None:
+        known = set(inv.enterprises["credit_code"])
+        unknown = sorted(set(er.table["credit_code"]) - known) if attributable else []
+        if unknown:
+            raise InputError([Problem(str(attributable), f"unknown enterprise {u}",
+                                      column="credit_code") for u in unknown[:20]])
+    settings = GradingSettings(rules=None if rules is None else str(rules), source_run=source)
+    sections = {"grading": settings}
+    services = load_all()
+    if prio is None and "screening" in services:
+        # the priority list of this run: screening runs in the same run (nothing re-screens)
+        sections = {"screening": services["screening"].settings(), **sections}
+    run_id, outcomes, results = run_steps(inv, sections, engine=engine, kind="grade",
+                                          products=Products(priority_cas=prio,
+                                                            enterprise_risk=er),
+                                          out_dir=out, seed=seed)
+    out_g = next(o for o in outcomes if o.name == "grading")
+    if out_g.status != "ran":
+        raise EhriskError(f"grading did not run: {out_g.reason}")
+    r = results["grading"]
+    g: GradingResult = r.payload
+    stored = None
+    if g.history_added is not None:
+        stored = {"n_rows_added": int(len(g.history_added)),
+                  "risk_map_run_id": (source if source is not None else run_id)
+                  if g.attributable is not None else None,
+                  "changes": _records(g.history_added[g.history_added["change"] != "new"])}
+    return _Graded(r.tables["grading/hj941"], r.tables["grading/codes"], g.rules,
+                   r.tables["grading/whitelist"], r.tables["grading/supervision"],
+                   r.tables["grading/problems"],
+                   scenario=er is not None and not isinstance(er, AttributableTable),
+                   run_id=run_id, stored=stored, notes=notes + g.notes)
+
+
+def _grade(demo, seed, storages, management, sensitivity, attributable=None, problems=None,
+           rules=None, priority=None, emissions=None, db=None, year=None, run=None) -> _Graded:
+    if demo and db is not None:
+        raise EhriskError("give --demo or --db, not both")
+    if demo or db is not None:
+        if emissions is not None:
+            raise EhriskError("--emissions is for graded tables given as files; with --demo "
+                              "or --db the inventory's emissions are used")
+        return _from_inventory(demo, seed, db, year, run, attributable, problems, rules,
+                               priority)
+    if run is not None:
+        raise EhriskError("--run reads a run recorded in a database: give it with --db")
+    return _from_files(storages, management, sensitivity, attributable, problems, rules,
+                       priority, emissions)
+
+
+def _head(g: _Graded) -> dict:
+    d = {}
+    if g.run_id is not None:
+        d["run_id"] = g.run_id
+    if g.notes:
+        d["notes"] = g.notes
+    return d
 
 
 _DEMO = typer.Option(False, "--demo", help="Use the synthetic demo region (演示区域).")
-_SEED = typer.Option(20261124, "--seed", help="Demo seed.")
+_SEED = typer.Option(DEFAULT_SEED, "--seed", help="Demo seed.")
 _STO = typer.Option(None, "--storages", help="CSV/XLSX: credit_code, cas, max_quantity_t [t].")
 _MG = typer.Option(None, "--management", help="CSV/XLSX: credit_code, n_hazardous_process_sets "
                    "[, n_tank_farms, toxic_gas_leak_monitoring, ... see docs/grading.md].")
@@ -259,19 +314,22 @@ _SENS = typer.Option(None, "--sensitivity", help="CSV/XLSX: credit_code, pop_5km
                      "[, water flags].")
 _JSON = typer.Option(False, "--json", help="Print only JSON on stdout.")
 _OUT = typer.Option(None, "--out", help="Folder for CSV, XLSX and JSON.")
-_ATTR = typer.Option(None, "--attributable", help="CSV/XLSX from the risk map: credit_code, "
+_ATTR = typer.Option(None, "--attributable", help="CSV/XLSX: credit_code, "
                      "max_cancer_risk_contribution, max_hi_contribution, "
-                     "attributable_cases_per_yr [, top_substance].")
+                     "attributable_cases_per_yr [, top_substance] (replaces the risk map's; "
+                     "no what-ifs).")
 _PROB = typer.Option(None, "--problems", help="CSV/XLSX: credit_code, problem_id, status.")
-_RULES = typer.Option(None, "--rules", help="Rules table replacing risk_code_rules.csv.")
+_RULES = option(GradingSettings, "rules", "--rules")
 _PRIO = typer.Option(None, "--priority", help="CSV with column cas: priority pollutants "
-                     "(default with --demo: the screening list's priority tier).")
-_EM = typer.Option(None, "--emissions", help="CSV/XLSX: credit_code, cas, amount_t_yr [, medium].")
-_DB = typer.Option(None, "--db", help="Read everything from the risk-source database (SQLite "
-                   "file or postgresql:// URL); `grade code` stores the codes with history.")
-_RMAP = typer.Option(None, "--risk-map", help="Risk-map output folder (ehrisk map run --out): "
-                     "attributable risk and what-if scenarios (default with --db: the newest "
-                     "stored run).")
+                     "(default: the priority tier of the screening list of the same run).")
+_EM = typer.Option(None, "--emissions", help="CSV/XLSX: credit_code, cas, amount_t_yr [, medium] "
+                   "(with graded tables given as files).")
+_DB = typer.Option(None, "--db", help="Grade the risk-source database's inventory (SQLite "
+                   "file or postgresql:// URL); recorded as a run, the codes stored with "
+                   "history.")
+_RUN = typer.Option(None, "--run", help="With --db: the recorded run (id, latest or "
+                    "latest:<kind>) whose risk map (attributable risk and what-ifs) and "
+                    "screening list are used (default: the newest run with a risk map).")
 _YEAR = typer.Option(None, "--year", help="Inventory year of the emissions (--db).")
 
 
@@ -284,12 +342,14 @@ def register(app: typer.Typer) -> None:
     @grade.command("hj941")
     def hj941_cmd(demo: bool = _DEMO, seed: int = _SEED, storages: Path | None = _STO,
                   management: Path | None = _MG, sensitivity: Path | None = _SENS,
-                  db: str | None = _DB, year: int | None = _YEAR,
+                  db: str | None = _DB, year: int | None = _YEAR, run: str | None = _RUN,
                   as_json: bool = _JSON, out: Path | None = _OUT) -> None:
         """企业突发环境事件风险分级 (HJ 941-2018) / emergency risk level per enterprise."""
-        (sto, mg, sens), _em, _p, _ctx = _inputs(demo, seed, storages, management, sensitivity,
-                                                 db, year)
-        g = hj.grade_hj941_2018(sto, mg, sens)
+        if demo or db is not None:
+            g = _grade(demo, seed, storages, management, sensitivity, db=db, year=year,
+                       run=run).levels
+        else:
+            g = hj.grade_hj941_2018(*_user_hj941_inputs(storages, management, sensitivity))
         doc = {"standard": "HJ 941-2018", "n_enterprises": int(len(g)),
                "summary": {k: int(v) for k, v in g["level"].value_counts().items()},
                "note": "values marked UNCONFIRMED in hj941_2018_scores.csv are placeholders; "
@@ -313,27 +373,22 @@ def register(app: typer.Typer) -> None:
                  emissions: Path | None = _EM,
                  previous: Path | None = typer.Option(None, "--previous", help="Previous "
                                                       "risk_codes.csv: report the changes."),
-                 db: str | None = _DB, risk_map: Path | None = _RMAP,
-                 year: int | None = _YEAR,
+                 db: str | None = _DB, run: str | None = _RUN, year: int | None = _YEAR,
                  as_json: bool = _JSON, out: Path | None = _OUT) -> None:
         """环境健康风险码 / environmental health risk code (red/yellow/green) with reasons."""
-        g, codes, _rl, em_, inp, ctx = _grade_all(demo, seed, storages, management,
-                                                  sensitivity, attributable, problems, rules,
-                                                  priority, emissions, db, risk_map, year)
-        cols = ["credit_code", "code", "code_zh", "fired_rules", "reasons_zh", "reasons_en",
-                "hj941_code", *CRITERIA, "has_attributable"]
-        tab = codes[cols]
+        g = _grade(demo, seed, storages, management, sensitivity, attributable, problems,
+                   rules, priority, emissions, db, year, run)
+        cols = ["credit_code", *(["name_zh"] if "name_zh" in g.codes.columns else []), "code",
+                "code_zh", "fired_rules", "reasons_zh", "reasons_en", "hj941_code", *CRITERIA,
+                "has_attributable"]
+        tab = g.codes[cols]
         has_attr = bool(tab["has_attributable"].any())
-        doc = {"n_enterprises": int(len(tab)),
+        doc = {**_head(g), "n_enterprises": int(len(tab)),
                "summary": {k: int(v) for k, v in tab["code"].value_counts().items()},
                "has_attributable": has_attr, "codes": _records(tab)}
         tables = {"risk_codes": tab}
-        if ctx is not None:
-            stored = _save_codes(ctx, codes, em_, inp)
-            doc["stored"] = {"n_rows_added": int(len(stored)),
-                             "risk_map_run_id": ctx.risk_map_run_id
-                             if ctx.used["from_risk_map"] else None,
-                             "changes": _records(stored[stored["change"] != "new"])}
+        if g.stored is not None:
+            doc["stored"] = g.stored
         if previous is not None:
             ch = compare_codes(read_table(previous, PREVIOUS), tab)
             doc["changes"] = _records(ch)
@@ -346,29 +401,28 @@ def register(app: typer.Typer) -> None:
         print_table(tab[["credit_code", "code_zh", "fired_rules", "reasons_zh"]]
                     .to_dict(orient="records"), title="环境健康风险码 / risk code")
         console.print(f"summary 汇总: {doc['summary']}", highlight=False)
+        for n in g.notes:
+            console.print(f"note: {n}", highlight=False)
 
     @grade.command("lists")
     def lists_cmd(demo: bool = _DEMO, seed: int = _SEED, storages: Path | None = _STO,
                   management: Path | None = _MG, sensitivity: Path | None = _SENS,
                   attributable: Path | None = _ATTR, problems: Path | None = _PROB,
                   rules: Path | None = _RULES, priority: Path | None = _PRIO,
-                  emissions: Path | None = _EM, db: str | None = _DB,
-                  risk_map: Path | None = _RMAP, year: int | None = _YEAR,
-                  as_json: bool = _JSON, out: Path | None = _OUT) -> None:
+                  emissions: Path | None = _EM, db: str | None = _DB, run: str | None = _RUN,
+                  year: int | None = _YEAR, as_json: bool = _JSON,
+                  out: Path | None = _OUT) -> None:
         """白名单、问题清单、分级监管清单 / whitelist, problem list, supervision list."""
-        g, codes, rl, em, inp, ctx = _grade_all(demo, seed, storages, management, sensitivity,
-                                                attributable, problems, rules, priority,
-                                                emissions, db, risk_map, year)
-        wl = whitelist(codes, rl)
-        sup = supervision_list(codes, rl)
-        scen = _scenario(risk_map, ctx)
-        pl = problem_list(codes, rl, scen, em, inp)
-        doc = {"n_enterprises": int(len(codes)), "n_whitelist": int(len(wl)),
+        g = _grade(demo, seed, storages, management, sensitivity, attributable, problems,
+                   rules, priority, emissions, db, year, run)
+        wl, sup, pl = g.whitelist, g.supervision, g.problems
+        doc = {**_head(g), "n_enterprises": int(len(g.codes)), "n_whitelist": int(len(wl)),
                "supervision_summary": {k: int(v) for k, v in sup["code"].value_counts().items()},
                "scenario_risk": "computed with the risk map's source-receptor matrix "
-                                "(enterprise_scenarios.npz)" if scen is not None else
-                                "not available (no risk-map scenario function given): health "
-                                "measures are listed without a computed reduction",
+                                "(the run's risk_map/enterprise_scenarios)" if g.scenario else
+                                "not available (no recorded risk map with its what-if "
+                                "matrices): health measures are listed without a computed "
+                                "reduction",
                "whitelist": _records(wl), "supervision": _records(sup),
                "problems": _records(pl)}
         if out is not None:

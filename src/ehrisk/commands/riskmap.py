@@ -26,135 +26,131 @@ RULE_SCHEMA = Schema([
     Column("upper", "float", required=False, allow_blank=True, aliases=("上限",)),
 ], name="zoning rules")
 
-BLENDS = ("ratio", "residual_idw", "replace_idw", "none")
 
-
-def _load_rules(path: Path | None):
-    if path is None:
-        return None
+def _rules_frame(path: Path):
     from ehrisk.mapping import zoning
 
     df = read_table(path, RULE_SCHEMA)
     try:
-        return zoning.rules_from_frame(df)
+        rules = zoning.rules_from_frame(df)
     except ValueError as exc:
         raise InputError.single(str(path), str(exc)) from None
+    return df, rules
+
+
+def _load_rules(path: Path | None):
+    """Zoning rules of a user CSV (None: the default rule set)."""
+    return None if path is None else _rules_frame(path)[1]
+
+
+def _rule_specs(path: Path | None) -> list[dict] | None:
+    """Zoning rules of a user CSV as settings entries (``zoning_rules`` of the section)."""
+    if path is None:
+        return None
+    import math
+
+    return [{"metric": r.metric, "level": r.level, "lower": float(r.lower),
+             "upper": float(r.upper) if math.isfinite(r.upper) else None}
+            for r in _rules_frame(path)[1]]
+
+
+def _inventory(demo: bool, seed: int, db: str | None, year: int | None, met: Path | None):
+    """The inventory of ``map run``: the demo's or the database's (with ``--met``)."""
+    met_df = None
+    if met is not None:
+        from ehrisk.dispersion.met import read_met_csv
+
+        met_df = read_met_csv(met)
+    if demo:
+        from ehrisk.demo.inventory import inventory
+
+        inv = inventory(seed)
+        if year is not None:
+            years = sorted(int(y) for y in inv.emissions["year"].unique())
+            if year not in years:
+                raise EhriskError(f"--year {year}: the demo has emissions for {years}")
+            inv = inv.replace(year=int(year))
+        if met_df is not None:
+            inv = inv.replace(meteorology=met_df, meta={**inv.meta, "met_source": str(met)})
+        return inv.validate()
+    from ehrisk.store.db import open_engine, session_scope
+    from ehrisk.store.inventory import inventory_from_store
+
+    engine = open_engine(db)
+    with session_scope(engine) as s:
+        return inventory_from_store(s, year, met=met_df,
+                                    met_source=str(met) if met is not None else None)
 
 
 def register(app: typer.Typer) -> None:
+    from ehrisk.commands._options import option, section_from_options
+    from ehrisk.services.risk_map import RiskMapSettings as S
+
     mp = typer.Typer(help="Risk map, source attribution and zoning / 风险地图、来源解析与分区分级",
                      no_args_is_help=True)
 
     @mp.command("run")
     def run_cmd(
-        out: Path = typer.Option(..., "--out", help="Output folder"),
+        out: Path = typer.Option(..., "--out", help="Output folder (files under OUT/risk_map)"),
         demo: bool = typer.Option(False, "--demo", help="Run on the synthetic demo region"),
-        db: str = typer.Option(None, "--db", help="Run on the risk-source database (SQLite "
-                               "file or postgresql:// URL); results are stored back"),
+        db: str = typer.Option(None, "--db", help="The risk-source database (SQLite file or "
+                               "postgresql:// URL): the inventory comes from it (without "
+                               "--demo) and the run is recorded in it (default with --demo: "
+                               "the default database)"),
         met: Path = typer.Option(None, "--met", help="Hourly meteorology CSV/XLSX (time, "
                                  "wind_dir_deg, wind_speed_m_s, temp_k|temp_c, "
                                  "cloud_cover_tenths[, ceiling_height_m, mixing_height_m]); "
                                  "default with --db: the database's met station"),
         year: int = typer.Option(None, "--year", help="Inventory year (default: latest)"),
-        seed: int = typer.Option(20261124, "--seed", help="Demo seed"),
-        resolution_m: float = typer.Option(500.0, "--resolution-m", help="Cell size [m]"),
-        cutoff_m: float = typer.Option(20_000.0, "--cutoff-m", help="Dispersion cut-off [m]"),
-        blend: str = typer.Option("ratio", "--blend",
-                                  help="Monitoring blend: ratio | residual_idw | replace_idw | none"),
-        blend_radius_m: float = typer.Option(5000.0, "--blend-radius-m",
-                                             help="Influence radius of the blend [m]"),
+        seed: int = typer.Option(None, "--seed", help="Demo seed (default: the demo's)"),
+        resolution_m: float = option(S, "resolution_m"),
+        cutoff_m: float = option(S, "cutoff_m"),
+        blend: str = option(S, "blend"),
+        blend_radius_m: float = option(S, "blend_radius_m"),
+        substances: list[str] = option(S, "substances", "--substance"),
+        tile_cells: int = option(S, "tile_cells"),
         rules: Path = typer.Option(None, "--rules",
                                    help="Zoning rules CSV (metric, level, lower, upper)"),
         no_maps: bool = typer.Option(False, "--no-maps", help="Skip PNG/PDF maps"),
         as_json: bool = typer.Option(False, "--json", help="Print JSON only"),
     ) -> None:
-        """Compute the risk map with attribution and zoning and write GeoPackage, GeoTIFF,
-        GeoJSON, CSV and maps (and, with --db, store the per-enterprise results)."""
-        problems = []
-        if demo == (db is not None):
-            problems.append("give either --demo or --db (the risk-source database)")
-        if blend not in BLENDS:
-            problems.append(f"--blend must be one of {', '.join(BLENDS)}, not {blend!r}")
-        if not 50 <= resolution_m <= 5000:
-            problems.append("--resolution-m must be between 50 and 5000 m")
-        if cutoff_m <= 0 or blend_radius_m <= 0:
-            problems.append("--cutoff-m and --blend-radius-m must be > 0")
-        if problems:
-            raise EhriskError("; ".join(problems))
-        level_rules = _load_rules(rules)
-        from ehrisk.mapping.run import run_risk_map
-        from ehrisk.mapping.scenario_io import FILE_NAME, save_enterprise_risk
+        """Compute the risk map (per-cell risk, attribution, blend, zoning) as a recorded run
+        and write GeoPackage, GeoTIFF, GeoJSON, CSV and maps."""
+        if not demo and db is None:
+            raise EhriskError("give --demo or --db (the risk-source database)")
+        settings = section_from_options(
+            S, resolution_m=resolution_m, cutoff_m=cutoff_m, blend=blend,
+            blend_radius_m=blend_radius_m, substances=list(substances or []),
+            tile_cells=tile_cells, maps=not no_maps, zoning_rules=_rule_specs(rules))
+        inv = _inventory(demo, seed, db, year, met)
+        from ehrisk.results import open_run_engine
+        from ehrisk.services.runner import run_one
 
-        met_df = None
-        if met is not None:
-            from ehrisk.dispersion.met import read_met_csv
-
-            met_df = read_met_csv(met)
-        engine = None
-        if demo:
-            from ehrisk import demo as demo_mod
-
-            region = demo_mod.generate(seed=seed)
-            if met_df is not None:
-                region.meteorology = met_df
-            if year is not None:
-                em = region.emissions
-                if not (em["year"] == year).any():
-                    raise EhriskError(f"--year {year}: the demo has emissions for "
-                                      f"{sorted(em['year'].unique().tolist())}")
-                region.emissions = em[em["year"] == year]
-        else:
-            from ehrisk.store.db import open_engine, session_scope
-            from ehrisk.store.region import region_from_store
-
-            engine = open_engine(db)
-            with session_scope(engine) as s:
-                region = region_from_store(s, year, met=met_df,
-                                           met_source=str(met) if met is not None else None)
-            if region.meteorology is None:
-                raise EhriskError("no meteorology: give --met met.csv (hourly) or import a "
-                                  "met station with hourly observations into the database")
+        engine = open_run_engine(db)
+        input_files = {"meteorology": met} if met is not None else None
 
         def go(prog=None):
-            return run_risk_map(region, out, resolution_m, progress=prog,
-                                blend_method=None if blend == "none" else blend,
-                                blend_radius_m=blend_radius_m, cutoff_m=cutoff_m,
-                                level_rules=level_rules, maps=not no_maps)
+            return run_one("risk_map", inv, settings, engine=engine, out_dir=out,
+                           kind="map", progress=prog, input_files=input_files,
+                           **({"seed": seed} if seed is not None else {}))
 
-        try:
-            if as_json:
-                res = go()
-            else:
-                from rich.progress import Progress
-
-                with Progress(console=console, transient=True) as bar:
-                    task = bar.add_task("risk map", total=None)
-
-                    def prog(stage, done, total):
-                        bar.update(task, description=stage, completed=done, total=total)
-
-                    res = go(prog)
-        except (ValueError, KeyError) as exc:
-            raise EhriskError(f"risk map: {exc}") from None
-        res["outputs"].append(save_enterprise_risk(res["enterprise_risk"], Path(out) / FILE_NAME))
-        s = res["summary"]
-        run_id = None
-        if engine is not None:
-            from ehrisk.store.db import session_scope
-            from ehrisk.store.results import save_risk_map
-
-            with session_scope(engine) as ss:
-                run_id = save_risk_map(ss, s, res["enterprise_risk"].table, str(out),
-                                       cutoff_m=cutoff_m,
-                                       met_source=region.meta.get("met_source"))
-        keep = ("label", "basis", "resolution_m", "crs", "n_cells", "population",
-                "pop_weighted_risk", "cases_per_yr", "max_risk_populated", "max_hi_populated",
-                "cells_by_level", "pop_by_level", "receptors_by_level", "top_enterprises",
-                "seconds")
-        payload = {"outputs": res["outputs"], "summary": {k: s[k] for k in keep},
-                   "risk_map_run_id": run_id}
         if as_json:
-            print_json(payload)
+            run_id, outcome, _ = go()
+        else:
+            from rich.progress import Progress
+
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("risk map", total=None)
+
+                def prog(stage, done, total):
+                    bar.update(task, description=stage, completed=done, total=total)
+
+                run_id, outcome, _ = go(prog)
+        if outcome.status != "ran":
+            raise EhriskError(f"risk map not run: {outcome.reason}")
+        s = outcome.summary
+        if as_json:
+            print_json({"run_id": run_id, "summary": s, "outputs": outcome.outputs})
             return
         console.print(f"[bold]{s['label']}[/]  basis: {s['basis']}")
         print_table([{k: s[k] for k in ("n_cells", "population", "pop_weighted_risk",
@@ -164,8 +160,9 @@ def register(app: typer.Typer) -> None:
                       "population": s["pop_by_level"][lv]} for lv in s["cells_by_level"]],
                     title="Zoning / 分区分级")
         print_table(s["top_enterprises"], title="Top enterprises / 主要贡献企业")
-        console.print(f"{len(res['outputs'])} files in {out}"
-                      + (f"; stored as risk-map run {run_id}" if run_id else ""))
+        if not s["blend"].get("applied"):
+            console.print(f"no monitoring blend: {s['blend'].get('reason')}")
+        console.print(f"run {run_id}; {len(outcome.outputs)} files in {Path(out) / 'risk_map'}")
 
     @mp.command("zoning")
     def zoning_cmd(

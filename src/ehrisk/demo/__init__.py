@@ -20,13 +20,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ehrisk import SYNTHETIC_LABEL, __version__
+from ehrisk import DEFAULT_SEED, SYNTHETIC_LABEL, __version__
 from ehrisk.demo import enterprises as _ent
 from ehrisk.demo import geography as _geo
 from ehrisk.demo import health as _health
 from ehrisk.demo import meteorology as _met
 from ehrisk.demo import monitoring as _mon
 from ehrisk.demo._common import (
+    DATASET_TAG,
     GEO_CRS,
     MAGNITUDES_TABLE,
     METRIC_CRS,
@@ -39,8 +40,6 @@ from ehrisk.demo._common import (
 )
 from ehrisk.demo.codes import uscc_check_char, uscc_valid
 
-DEFAULT_SEED = 20261124
-DATASET_TAG = "ehrisk demo (synthetic)"
 """Value of the ``dataset`` column written as the first column of every CSV."""
 
 

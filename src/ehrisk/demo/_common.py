@@ -117,3 +117,6 @@ def ar1(rng: np.random.Generator, n: int, phi: float, sd: float, size: int = 1) 
     e = rng.standard_normal((n, size)) * sd * np.sqrt(1.0 - phi * phi)
     e[0] = rng.standard_normal(size) * sd
     return lfilter([1.0], [1.0, -phi], e, axis=0)
+
+DATASET_TAG = "ehrisk demo (synthetic)"
+"""Value of the ``dataset`` column written as the first column of every CSV."""

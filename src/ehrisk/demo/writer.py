@@ -49,7 +49,7 @@ def write(region, outdir) -> dict:
     """
     from pyogrio import get_gdal_config_option, set_gdal_config_options
 
-    from ehrisk.demo import DATASET_TAG
+    from ehrisk.demo._common import DATASET_TAG
 
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)

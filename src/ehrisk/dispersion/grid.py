@@ -1,10 +1,13 @@
-"""Receptor sets: a regular grid in a metric projection (pyproj) and discrete receptors."""
+"""Receptor sets: a regular grid in a metric projection and discrete receptors.
+
+The metric projection of a study is chosen once, by :func:`ehrisk.geo.metric_crs_for`
+(``GeoSeries.estimate_utm_crs``); lon/lat <-> metric transforms are :mod:`ehrisk.geo`'s.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pyproj import CRS, Transformer
 
 from ehrisk.dispersion.coefficients import value
 
@@ -14,18 +17,6 @@ DEFAULT_RESOLUTION_M = 250.0
 def default_cutoff_m() -> float:
     """Default cut-off distance [m] (table ``plume/cutoff_distance_m``, 50 km)."""
     return value("plume", "cutoff_distance_m")
-
-
-def utm_crs(lon_deg: float, lat_deg: float) -> CRS:
-    """The UTM zone CRS (WGS84) containing a point, as the study's metric projection."""
-    zone = int((lon_deg + 180.0) // 6.0) + 1
-    return CRS.from_epsg((32600 if lat_deg >= 0 else 32700) + zone)
-
-
-def to_metric(lon_deg, lat_deg, crs: CRS):
-    """Longitude/latitude [deg] (EPSG:4326) -> x, y [m] in ``crs``."""
-    tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    return tr.transform(np.asarray(lon_deg, float), np.asarray(lat_deg, float))
 
 
 def regular_grid(x_min_m: float, y_min_m: float, x_max_m: float, y_max_m: float,

@@ -225,10 +225,3 @@ def read_met_csv(path) -> pd.DataFrame:
     if "mixing_height_m" in df.columns:
         out["mixing_height_m"] = df["mixing_height_m"].astype(float)
     return out
-
-
-def from_demo(meteorology: pd.DataFrame) -> pd.DataFrame:
-    """The demo region's hourly series (``DemoRegion.meteorology``) in this module's columns."""
-    cols = ["time", "wind_dir_deg", "wind_speed_m_s", "temp_k", "cloud_cover_tenths",
-            "ceiling_height_m", "mixing_height_m"]
-    return meteorology[cols].copy()

@@ -53,12 +53,18 @@ def scores_table() -> pd.DataFrame:
     return _scores().copy()
 
 
-def critical_quantities() -> pd.DataFrame:
-    """Critical quantities Q_i [t] with ``counts_air`` / ``counts_water`` flags and sources."""
+@lru_cache(maxsize=1)
+def _critical() -> pd.DataFrame:
     df = load_table(CRITICAL_TABLE, numeric=["critical_quantity_t"])
     for c in ("counts_air", "counts_water"):
         df[c] = df[c].str.lower() == "true"
     return df
+
+
+def critical_quantities() -> pd.DataFrame:
+    """Critical quantities Q_i [t] with ``counts_air`` / ``counts_water`` flags and sources
+    (a copy)."""
+    return _critical().copy()
 
 
 def _section(name: str, medium: str | None = None) -> pd.DataFrame:
@@ -309,40 +315,6 @@ def e_code(sensitivity: pd.DataFrame, medium: str) -> np.ndarray:
         out[new] = code
         decided |= hit
     return out
-
-
-def population_within(lon_deg, lat_deg, cell_lon_deg, cell_lat_deg, cell_pop,
-                      radius_km: float, earth_radius_km: float) -> np.ndarray:
-    """Persons in population cells whose centre lies within ``radius_km`` of each point.
-
-    Parameters
-    ----------
-    lon_deg, lat_deg : array_like, shape (E,)
-        Enterprise points [degrees].
-    cell_lon_deg, cell_lat_deg, cell_pop : array_like, shape (C,)
-        Cell centres [degrees] and persons [persons].
-    radius_km : float
-        Radius [km] (HJ 941-2018 表4: 5 km and 0.5 km, counted from the plant boundary; the
-        point is a simplification).
-    earth_radius_km : float
-        Sphere radius [km].
-
-    Returns
-    -------
-    ndarray, shape (E,) [persons]
-
-    References
-    ----------
-    Haversine distance (Sinnott 1984); HJ 941-2018 表4 for the radii.
-    """
-    from ehrisk.screening.exposure import haversine_km
-
-    lon = np.atleast_1d(np.asarray(lon_deg, dtype=float))
-    lat = np.atleast_1d(np.asarray(lat_deg, dtype=float))
-    pop = np.asarray(cell_pop, dtype=float)
-    d = haversine_km(lon[:, None], lat[:, None], np.asarray(cell_lon_deg, dtype=float)[None, :],
-                     np.asarray(cell_lat_deg, dtype=float)[None, :], earth_radius_km)
-    return (d <= radius_km) @ pop
 
 
 # ----------------------------------------------------------------------------------- level

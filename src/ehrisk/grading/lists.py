@@ -65,6 +65,38 @@ def _candidates(row: pd.Series, emissions: pd.DataFrame | None, n: int) -> list[
     return seen[:n]
 
 
+def _measure_whatifs(codes: pd.DataFrame, fired: np.ndarray, rules: RiskCodeRules,
+                     hj941_inputs) -> dict[tuple[str, str], pd.Series]:
+    """HJ 941-2018 regrading of every (enterprise, missing measure put in place) of the red and
+    yellow enterprises whose HJ 941 rule fired, in one call of :func:`grade_hj941_2018` (each
+    variant graded as its own enterprise)."""
+    if hj941_inputs is None:
+        return {}
+    sto, mg, sens = hj941_inputs
+    hj_rule = (rules.rules["criterion"] == "hj941_level_rank").to_numpy()
+    keys = []
+    for i, (_, row) in enumerate(codes.iterrows()):
+        if row["code"] == "green" or not fired[i][hj_rule].any():
+            continue
+        missing = [m for med in ("air", "water")
+                   for m in str(row.get(f"m_missing_{med}", "") or "").split(";") if m]
+        keys += [(row["credit_code"], m) for m in dict.fromkeys(missing)]
+    if not keys:
+        return {}
+    ids = [f"{cc}|{k}" for k, (cc, _m) in enumerate(keys)]
+    mg_parts, sto_parts, sens_parts = [], [], []
+    for vid, (cc, m) in zip(ids, keys, strict=True):
+        one = mg[mg["credit_code"] == cc].assign(credit_code=vid)
+        one[m] = True
+        mg_parts.append(one)
+        sto_parts.append(sto[sto["credit_code"] == cc].assign(credit_code=vid))
+        sens_parts.append(sens[sens["credit_code"] == cc].assign(credit_code=vid))
+    g = grade_hj941_2018(pd.concat(sto_parts, ignore_index=True),
+                         pd.concat(mg_parts, ignore_index=True),
+                         pd.concat(sens_parts, ignore_index=True)).set_index("credit_code")
+    return {key: g.loc[vid] for vid, key in zip(ids, keys, strict=True)}
+
+
 def problem_list(codes: pd.DataFrame, rules: RiskCodeRules | None = None,
                  scenario_risk: ScenarioRisk | None = None,
                  emissions: pd.DataFrame | None = None,
@@ -113,6 +145,7 @@ def problem_list(codes: pd.DataFrame, rules: RiskCodeRules | None = None,
     fractions = rules.fractions()
     n_sub = int(rules.setting_float("scenario_max_substances"))
     rows: list[dict] = []
+    whatif = _measure_whatifs(codes, fired, rules, hj941_inputs)
     for i, (_, row) in enumerate(codes.iterrows()):
         if row["code"] == "green":
             continue
@@ -144,13 +177,8 @@ def problem_list(codes: pd.DataFrame, rules: RiskCodeRules | None = None,
                        for m in str(row.get(f"m_missing_{med}", "") or "").split(";") if m]
             done = False
             if hj941_inputs is not None and missing:
-                sto, mg, sens = hj941_inputs
-                mg1 = mg[mg["credit_code"] == cc]
                 for m in dict.fromkeys(missing):
-                    mg2 = mg1.copy()
-                    mg2[m] = True
-                    new = grade_hj941_2018(sto[sto["credit_code"] == cc], mg2,
-                                           sens[sens["credit_code"] == cc]).iloc[0]
+                    new = whatif[(cc, m)]
                     zh, en = names.get(m, (m, m))
                     add("hj941", g["rule_id"], fz, fe, f"落实{zh}", f"put in place: {en}",
                         {"hj941_level_rank": float(new["level_rank"])},

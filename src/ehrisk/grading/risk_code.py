@@ -41,6 +41,8 @@ max_cancer_risk_contribution, new max_hi_contribution)`` (provided by the risk m
 NO_ATTR_ZH = "未提供归因健康风险数据，健康风险规则未评估，按其他条件判定"
 NO_ATTR_EN = "attributable health risk not given: health-risk rules not evaluated, graded on " \
              "the other criteria"
+NO_PRIORITY_ZH = "未进行污染物筛选，优先控制污染物规则未评估"
+NO_PRIORITY_EN = "no screening list: priority-pollutant rule not evaluated"
 
 
 def code_table() -> pd.DataFrame:
@@ -139,7 +141,7 @@ def _cmp(v: np.ndarray, comparison: str, t: float) -> np.ndarray:
 
 
 def build_criteria(hj941: pd.DataFrame, attributable: pd.DataFrame | None = None,
-                   priority_cas: Iterable[str] = (), emissions: pd.DataFrame | None = None,
+                   priority_cas: Iterable[str] | None = (), emissions: pd.DataFrame | None = None,
                    problems: pd.DataFrame | None = None) -> pd.DataFrame:
     """Criteria per enterprise (one row per enterprise of ``hj941``).
 
@@ -152,8 +154,9 @@ def build_criteria(hj941: pd.DataFrame, attributable: pd.DataFrame | None = None
         ``credit_code``, ``max_cancer_risk_contribution`` [-], ``max_hi_contribution`` [-],
         ``attributable_cases_per_yr`` [cases/yr], optional ``top_substance`` (CAS).
         Enterprises not listed get 0 (no attributable risk).
-    priority_cas : iterable of str
-        CAS numbers of the priority tier of the screening list.
+    priority_cas : iterable of str or None
+        CAS numbers of the priority tier of the screening list. None: no screening list (the
+        criterion is NaN, the priority rules are not evaluated and every reason says so).
     emissions : DataFrame, optional
         ``credit_code``, ``cas``, ``amount_t_yr`` [t/yr] (one year).
     problems : DataFrame, optional
@@ -193,8 +196,11 @@ def build_criteria(hj941: pd.DataFrame, attributable: pd.DataFrame | None = None
             out[c] = np.nan
         out["top_substance"] = ""
         out["has_attributable"] = False
-    prio = set(priority_cas)
-    if emissions is not None and len(emissions) and prio:
+    prio = set(priority_cas) if priority_cas is not None else set()
+    if priority_cas is None:
+        out["priority_emitted"] = ""
+        out["n_priority_pollutants_emitted"] = np.nan
+    elif emissions is not None and len(emissions) and prio:
         e = emissions[emissions["cas"].isin(prio) & (emissions["amount_t_yr"].astype(float) > 0)]
         lst = e.groupby("credit_code")["cas"].agg(lambda s: sorted(set(s)))
         out["priority_emitted"] = [";".join(lst.get(c, [])) for c in cc]
@@ -302,6 +308,9 @@ def assign_codes(criteria: pd.DataFrame, rules: RiskCodeRules | None = None) -> 
         if not bool(r["has_attributable"]):
             zs.append(NO_ATTR_ZH)
             es.append(NO_ATTR_EN)
+        if not np.isfinite(float(r["n_priority_pollutants_emitted"])):
+            zs.append(NO_PRIORITY_ZH)
+            es.append(NO_PRIORITY_EN)
         rz.append("；".join(zs))
         re_.append("; ".join(es))
     out = pd.DataFrame({"credit_code": criteria["credit_code"].to_numpy(), "code": codes})
@@ -315,7 +324,7 @@ def assign_codes(criteria: pd.DataFrame, rules: RiskCodeRules | None = None) -> 
 
 
 def risk_codes(hj941: pd.DataFrame, attributable: pd.DataFrame | None = None,
-               priority_cas: Iterable[str] = (), emissions: pd.DataFrame | None = None,
+               priority_cas: Iterable[str] | None = (), emissions: pd.DataFrame | None = None,
                problems: pd.DataFrame | None = None,
                rules: RiskCodeRules | None = None) -> pd.DataFrame:
     """:func:`build_criteria` then :func:`assign_codes` (see both for the parameters)."""

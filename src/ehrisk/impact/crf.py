@@ -9,6 +9,11 @@ group, the counterfactual level, its ``source`` and a ``note`` that starts with 
 Age-specific GEMM rows are named ``gemm-2018-<cause>-age<lo>-<hi>`` (last band
 ``age80plus``) with ``age_group`` ``"<lo>-<hi>"`` or ``"<lo>+"`` [years];
 :func:`gemm_crf_for_age` picks the band that holds an age.
+
+Every :class:`~ehrisk.impact.hif.CRF` satisfies the shared
+:class:`ehrisk.exposure.response_function.ResponseFunction` interface (name, reference, unit,
+``rr(conc)``, ``rr_bounds(conc)``); :func:`response_function` gives a row as the plain
+:class:`~ehrisk.exposure.response_function.LogLinear` or ``GEMM``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import re
 
 import pandas as pd
 
+from ehrisk.exposure.response_function import GEMM, LogLinear
 from ehrisk.impact.hif import CRF, beta_from_rr, beta_se_from_ci
 from ehrisk.refdata import RefdataError, load_table
 
@@ -123,6 +129,18 @@ def load_crf(crf_id: str) -> CRF:
         return CRF(form="gemm", coef=float(r["theta"]), coef_se=float(r["theta_se"]),
                    shape=(float(r["alpha"]), float(r["mu"]), float(r["nu"])), **common)
     raise RefdataError(f"crf table: unknown form {r['form']!r} for {crf_id}")
+
+
+def response_function(crf_id: str) -> LogLinear | GEMM:
+    """A row of the ``crf`` table as a response function (:meth:`CRF.response_function` of
+    :func:`load_crf`): RR versus the row's counterfactual [ug/m3], interval coef -/+ 1.96 SE.
+
+    Raises
+    ------
+    RefdataError
+        An id the table does not have.
+    """
+    return load_crf(crf_id).response_function()
 
 
 def _band(age_group: str, crf_id: str) -> tuple[float, float]:

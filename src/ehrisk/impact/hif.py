@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ehrisk.exposure.response_function import GEMM, LogLinear
+from ehrisk.exposure.response_function import gemm_rr as _gemm_rr
+
 Z_95 = 1.959963984540054  # standard normal quantile of 0.975 (two-sided 95 % interval)
 
 
@@ -83,16 +86,19 @@ def gemm_rr(conc_ug_m3, theta, alpha, mu, nu, counterfactual_ug_m3):
 
     References
     ----------
-    Burnett R. et al. 2018, PNAS 115(38):9592-9597, eq. (1) (GEMM).
+    Burnett R. et al. 2018, PNAS 115(38):9592-9597, eq. (1) (GEMM). The formula lives in
+    :func:`ehrisk.exposure.response_function.gemm_rr`; this name is kept for callers.
     """
-    z = np.maximum(np.asarray(conc_ug_m3, dtype=float) - counterfactual_ug_m3, 0.0)
-    t = np.asarray(theta, dtype=float)
-    return np.exp(t * np.log(z / alpha + 1.0) / (1.0 + np.exp(-(z - mu) / nu)))
+    return _gemm_rr(conc_ug_m3, theta, alpha, mu, nu, counterfactual_ug_m3)
 
 
 @dataclass(frozen=True)
 class CRF:
     """A concentration-response function: ``rr(conc)`` with its uncertain parameter.
+
+    Satisfies :class:`ehrisk.exposure.response_function.ResponseFunction` (name, reference,
+    unit, rr, rr_bounds); :meth:`response_function` gives the plain
+    :class:`~ehrisk.exposure.response_function.LogLinear` / ``GEMM`` it evaluates with.
 
     Attributes
     ----------
@@ -121,17 +127,37 @@ class CRF:
     age_group: str = "all"
     duration: str = ""
 
+    @property
+    def unit(self) -> str:
+        """Exposure unit of ``rr`` (the ``crf`` table is in ug/m3)."""
+        return "ug/m3"
+
+    def response_function(self) -> LogLinear | GEMM:
+        """This CRF as a :class:`~ehrisk.exposure.response_function.ResponseFunction` (the one
+        place its formula lives), with the interval coef -/+ 1.96 coef_se (none where the SE
+        is not a finite number)."""
+        lo, hi = self.coef - Z_95 * self.coef_se, self.coef + Z_95 * self.coef_se
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            lo = hi = None
+        if self.form == "log-linear":
+            return LogLinear(self.coef, name=self.name, reference=self.reference,
+                             unit=self.unit, beta_lo=lo, beta_hi=hi,
+                             counterfactual=self.counterfactual_ug_m3)
+        if self.form == "gemm":
+            a, mu, nu = self.shape
+            return GEMM(self.coef, a, mu, nu, name=self.name, reference=self.reference,
+                        unit=self.unit, counterfactual=self.counterfactual_ug_m3,
+                        theta_lo=lo, theta_hi=hi)
+        raise ValueError(f"unknown CRF form {self.form!r}")
+
     def rr(self, conc_ug_m3, coef=None):
         """Relative risk at ``conc_ug_m3`` [ug/m3] versus the counterfactual; ``coef`` (an
         array broadcasting against conc) replaces the central coefficient, e.g. MC draws."""
-        c = self.coef if coef is None else coef
-        if self.form == "log-linear":
-            z = np.maximum(np.asarray(conc_ug_m3, dtype=float) - self.counterfactual_ug_m3, 0.0)
-            return np.exp(np.asarray(c, dtype=float) * z)
-        if self.form == "gemm":
-            a, mu, nu = self.shape
-            return gemm_rr(conc_ug_m3, c, a, mu, nu, self.counterfactual_ug_m3)
-        raise ValueError(f"unknown CRF form {self.form!r}")
+        return self.response_function().rr(conc_ug_m3, coef)
+
+    def rr_bounds(self, conc_ug_m3):
+        """RR [-] at coef -/+ 1.96 coef_se (the 95 % interval of the coefficient)."""
+        return self.response_function().rr_bounds(conc_ug_m3)
 
 
 def avoided_cases(crf: CRF, y0_rate, population, c_before_ug_m3, c_after_ug_m3, coef=None):

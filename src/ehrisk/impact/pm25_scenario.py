@@ -143,51 +143,57 @@ def scenario(surface: Pm25Surface, reduction: float, y0_per_person_yr: float, cr
     return summ, per_cell
 
 
-def region_surface(region, resolution_m: float = 500.0, cutoff_m: float = 20_000.0,
-                   parks: list[str] | None = None, year: int | None = None) -> Pm25Surface:
-    """PM2.5 surface for a region-like object (``stacks, emissions, enterprises, meteorology,
-    population_grid, aq_stations, air_quality``; see :class:`ehrisk.demo.DemoRegion`).
+def surface_from_field(fld, population_grid: pd.DataFrame, enterprises: pd.DataFrame,
+                       stations: pd.DataFrame, air_hourly: pd.DataFrame, year: int,
+                       parks: list[str] | None = None) -> Pm25Surface:
+    """PM2.5 surface from a modelled PM2.5 field and the monitoring stations.
 
-    ``parks``: the what-if acts on the sources of enterprises in these parks (None or empty:
-    all sources). Station annual means are taken over the inventory year.
+    Parameters
+    ----------
+    fld : ehrisk.mapping.field.ConcentrationField
+        Long-term field of the inventory's PM2.5 sources (first substance = PM2.5) with its
+        source-receptor matrix, in a metric CRS.
+    population_grid : DataFrame
+        ``x_m, y_m, pop_persons`` (a regular grid in the field's CRS).
+    enterprises : DataFrame
+        ``credit_code, park_id``.
+    stations : DataFrame
+        Air-quality stations ``station_id, x_m, y_m`` [m, field CRS].
+    air_hourly : DataFrame
+        Hourly station table (``station_id, time, pm25_ug_m3``).
+    year : int
+        Year of the station annual means (the inventory year).
+    parks : list of str, optional
+        The what-if acts on the sources of enterprises in these parks (None or empty: all).
     """
     from ehrisk.mapping.blend import station_cells
-    from ehrisk.mapping.run import _points, build_field, population_to_cells
+    from ehrisk.mapping.run import population_to_cells
 
-    fld = build_field(region, resolution_m, [PM25_ID], cutoff_m, year=year)
-    yr = int(fld.meta["inventory_year"])
     modelled = fld.conc_ug_m3[:, 0]
     codes = fld.sources["credit_code"].to_numpy()
     if parks:
-        ent = region.enterprises
-        chosen_codes = set(ent.loc[ent["park_id"].isin(parks), "credit_code"])
+        chosen_codes = set(enterprises.loc[enterprises["park_id"].isin(parks), "credit_code"])
         mask = np.isin(codes, list(chosen_codes))
     else:
         mask = np.ones(len(codes), bool)
     q = fld.emission_g_s[:, 0] * mask
     chosen = np.asarray(fld.srm @ q).ravel()
-    pg = region.population_grid
+    pg = population_grid
     pres = float(np.median(np.diff(np.unique(pg["x_m"]))))
     pop = population_to_cells(fld.cells, pg["x_m"], pg["y_m"], pg["pop_persons"], pres,
                               fld.resolution_m)
-    aq = region.air_quality
-    aq = aq[pd.to_datetime(aq["time"]).dt.year == yr]
-    obs = aq.groupby("station_id")["pm25_ug_m3"].mean()
-    st = _points(region.aq_stations, fld.crs)
-    st = st[st["station_id"].isin(obs.index)]
-    idx = station_cells(fld, st.geometry.x.to_numpy(), st.geometry.y.to_numpy())
-    stations = pd.DataFrame({"station_id": st["station_id"].to_numpy(),
-                             "observed_ug_m3": obs.loc[st["station_id"]].to_numpy(),
-                             "modelled_ug_m3": modelled[idx]})
-    stations["residual_ug_m3"] = stations["observed_ug_m3"] - stations["modelled_ug_m3"]
-    bg = background_from_stations(stations["observed_ug_m3"], stations["modelled_ug_m3"])
+    aq = air_hourly[pd.to_datetime(air_hourly["time"]).dt.year == int(year)]
+    obs = aq.groupby("station_id")["pm25_ug_m3"].mean().dropna()
+    st = stations[stations["station_id"].isin(obs.index)].dropna(subset=["x_m", "y_m"])
+    idx = station_cells(fld, st["x_m"].to_numpy(float), st["y_m"].to_numpy(float))
+    out = pd.DataFrame({"station_id": st["station_id"].to_numpy(),
+                        "observed_ug_m3": obs.loc[st["station_id"]].to_numpy(),
+                        "modelled_ug_m3": modelled[idx]})
+    out["residual_ug_m3"] = out["observed_ug_m3"] - out["modelled_ug_m3"]
+    bg = background_from_stations(out["observed_ug_m3"], out["modelled_ug_m3"]) if len(out) \
+        else 0.0
     return Pm25Surface(fld.cells[["cell_id", "x_m", "y_m"]].copy(), np.asarray(pop, float),
-                       modelled, chosen, bg, stations)
-
-
-def surface_crs(region) -> str:
-    """Metric CRS of the region's grid (as :func:`ehrisk.mapping.run.build_field`)."""
-    return (region.meta or {}).get("crs", {}).get("metric_x_m_y_m", "EPSG:32651")
+                       modelled, chosen, bg, out)
 
 
 def area_summary(cells: pd.DataFrame, areas, key: str) -> pd.DataFrame:

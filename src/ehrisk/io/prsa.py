@@ -6,7 +6,9 @@ station`` (Zhang S. et al. 2017, Proc. R. Soc. A 473:20170457; UCI Machine Learn
 data set 501). Concentrations are in ug/m3, CO included; ``NA`` marks a missing value.
 
 The reader maps them to canonical names with units (``pm25_ug_m3``, ``co_mg_m3``, ``temp_c``,
-``pres_hpa``, ``dewp_c``, ``rain_mm``, ``wd_deg``, ``wspm_m_s``); CO is converted to mg/m3 at the
+``pres_hpa``, ``dewp_c``, ``rain_mm``, ``wd_deg``, ``wspm_m_s``) and the station to
+``station_id``, giving the canonical hourly station table of :mod:`ehrisk.io.station_hourly`;
+CO is converted to mg/m3 at the
 boundary (HJ 633 breakpoints for CO are in mg/m3). All problems of a file are collected and
 raised together as :class:`ehrisk.errors.InputError`.
 """
@@ -54,7 +56,7 @@ def read_prsa_file(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``station, time`` (naive local time, Beijing), the pollutant columns
+        Columns ``station_id, time`` (naive local time, Beijing), the pollutant columns
         ``pm25_ug_m3, pm10_ug_m3, so2_ug_m3, no2_ug_m3, co_mg_m3, o3_ug_m3`` [ug/m3; CO mg/m3]
         and the meteorology ``temp_c`` [degC], ``pres_hpa`` [hPa], ``dewp_c`` [degC],
         ``rain_mm`` [mm/h], ``wspm_m_s`` [m/s], ``wd_deg`` [deg, direction the wind blows from].
@@ -139,7 +141,7 @@ def read_prsa_file(path: str | Path) -> pd.DataFrame:
         raise InputError(problems)
     out["co_mg_m3"] = ug_m3_to_mg_m3(out.pop("co_ug_m3").to_numpy())
     out.insert(0, "time", time.to_numpy())
-    out.insert(0, "station", stations.to_numpy())
+    out.insert(0, "station_id", stations.to_numpy())
     return out.sort_values("time").reset_index(drop=True)
 
 
@@ -164,4 +166,4 @@ def read_prsa_dir(directory: str | Path) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     df = pd.concat(frames, ignore_index=True)
-    return df.sort_values(["station", "time"]).reset_index(drop=True)
+    return df.sort_values(["station_id", "time"]).reset_index(drop=True)

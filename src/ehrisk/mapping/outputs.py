@@ -111,3 +111,92 @@ def write_csv(path, df: pd.DataFrame, label: str) -> str:
     p.parent.mkdir(parents=True, exist_ok=True)
     d.to_csv(p, index=False, encoding="utf-8-sig")
     return str(p)
+
+
+def write_npz(path, arrays: dict[str, np.ndarray]) -> str:
+    """Named arrays as one compressed ``.npz`` (no pickles)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(p, **arrays)
+    return str(p)
+
+
+def write_json(path, obj, label: str) -> str:
+    """JSON (UTF-8, :func:`ehrisk.io.jsonsafe.dumps`) with ``dataset`` = label first."""
+    from ehrisk.io.jsonsafe import dumps
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(dumps({"dataset": label, **obj}, indent=2), encoding="utf-8")
+    return str(p)
+
+
+def _geo_or_none(df) -> gpd.GeoDataFrame | None:
+    return df if isinstance(df, gpd.GeoDataFrame) and len(df) else None
+
+
+def write_risk_map(res, out_dir, *, maps: bool = True) -> dict[str, Path]:
+    """Write a computed risk map (:class:`ehrisk.mapping.compute.RiskMapResult`) under
+    ``out_dir``: GeoPackage (cells, zones, admin_summary, park_summary, receptors,
+    enterprises), GeoTIFF (one band per metric), GeoJSON (cells, zones; EPSG:4326), CSV tables,
+    the metadata JSON, ``enterprise_scenarios.npz`` and (``maps``) PNG/PDF maps. Nothing is
+    recomputed. Returns output name -> path."""
+    from ehrisk.mapping.scenario_io import FILE_NAME, enterprise_risk_to_arrays
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    label, crs = res.label, res.crs
+    cells = res.cells
+    table = pd.DataFrame(cells.drop(columns="geometry"))
+    ent = res.enterprise_risk
+    ent_g = None
+    if len(ent) and {"x_m", "y_m"} <= set(ent.columns):
+        ent_g = gpd.GeoDataFrame(ent.copy(), geometry=gpd.points_from_xy(ent["x_m"], ent["y_m"]),
+                                 crs=crs)
+    layers = {"cells": cells, "zones": res.zones, "admin_summary": _geo_or_none(
+        res.admin_summary), "park_summary": _geo_or_none(res.park_summary),
+        "receptors": _geo_or_none(res.receptors), "enterprises": ent_g}
+    paths: dict[str, Path] = {}
+
+    def add(name: str, p: str) -> None:
+        paths[name] = Path(p)
+
+    add("risk_map_gpkg", write_geopackage(out / "risk_map.gpkg",
+                                       {k: v for k, v in layers.items() if v is not None},
+                                       label))
+    add("risk_map_tif", write_geotiff(out / "risk_map.tif", table, res.resolution_m, crs, label,
+                                 res.basis))
+    add("cells_geojson", write_geojson(out / "risk_map_cells.geojson", cells, label, res.basis))
+    add("zones_geojson", write_geojson(out / "risk_zones.geojson", res.zones, label, res.basis,
+                                       columns=("level", "level_zh", "n_cells", "area_km2",
+                                                "pop_persons")))
+    add("cells_csv", write_csv(out / "cells.csv", table, label))
+    add("enterprise_risk_csv", write_csv(out / "enterprise_risk.csv", ent, label))
+    add("admin_summary_csv", write_csv(out / "admin_summary.csv", res.admin_summary, label))
+    add("park_summary_csv", write_csv(out / "park_summary.csv", res.park_summary, label))
+    add("receptors_csv", write_csv(out / "receptors.csv", res.receptors, label))
+    if len(res.blend_stations):
+        add("blend_stations_csv", write_csv(out / "blend_stations.csv", res.blend_stations,
+                                            label))
+    add("enterprise_scenarios_npz", write_npz(out / FILE_NAME,
+                                          enterprise_risk_to_arrays(res.scenarios)))
+    add("risk_map_metadata_json", write_json(out / "risk_map_metadata.json", res.summary, label))
+    if maps:
+        from ehrisk.mapping import plot
+
+        admin = _geo_or_none(res.admin_summary)
+        parks = _geo_or_none(res.park_summary)
+        rec = _geo_or_none(res.receptors)
+        for metric, stem, zh, en in (("level", "risk_map_levels", "环境健康风险分区分级",
+                                      "Risk zoning"),
+                                     ("cancer_risk", "risk_map_cancer", "吸入致癌风险",
+                                      "Inhalation cancer risk"),
+                                     ("hi", "risk_map_hi", "危害指数", "Hazard index")):
+            title = f"{zh} / {en}" if plot.cjk_font() else en
+            for suffix in ((".png", ".pdf") if metric == "level" else (".png",)):
+                fig = plot.risk_map_figure(cells, metric=metric, admin=admin, parks=parks,
+                                           receptors=rec, enterprises=ent_g, title=title,
+                                           label=label, basis_text=res.legend)
+                add(f"{stem}{suffix.replace('.', '_')}", plot.save_map(fig,
+                                                                      out / f"{stem}{suffix}"))
+    return paths

@@ -4,16 +4,21 @@ the study runner."""
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
 from ehrisk.errors import EhriskError, InputError, Problem
-from ehrisk.io.jsonsafe import clean
+from ehrisk.io import jsonsafe
 from ehrisk.io.tables import read_raw
 from ehrisk.screening.catalog import SubstanceCatalog, build_catalog
 from ehrisk.screening.config import ScreeningWeights, default_weights
-from ehrisk.screening.inventory import prepare_emissions, prepare_population
+from ehrisk.screening.inventory import (
+    EMISSIONS_SCHEMA,
+    ENTERPRISES_SCHEMA,
+    attach_coordinates,
+    prepare_emissions,
+    prepare_population,
+)
 from ehrisk.screening.outputs import chinese_table, result_json
 from ehrisk.screening.ranking import build_components, screen
 from ehrisk.screening.stability import stability_report, stability_table
@@ -92,17 +97,20 @@ def write_outputs(out: Path, result, stab: dict, doc: dict) -> list[str]:
         weights.to_excel(xw, sheet_name="weights", index=False)
     paths.append(xlsx_path)
     json_path = out / f"{OUT_STEM}.json"
-    json_path.write_text(json.dumps(clean(doc), ensure_ascii=False, indent=2),
-                         encoding="utf-8")
+    json_path.write_text(jsonsafe.dumps(doc, indent=2), encoding="utf-8")
     paths.append(json_path)
     return [str(p) for p in paths]
 
 
-
-
 def run_screen(emissions: Path, population: Path | None = None, weights: Path | None = None,
-               top_n: int | None = None, dataset: str = "epa-rsl"):
-    """Read, check and screen; returns ``(result, stability, json document)``."""
+               top_n: int | None = None, dataset: str = "epa-rsl", *,
+               enterprises: Path | None = None, year: int | None = None):
+    """Read, check and screen; returns ``(result, stability, json document)``.
+
+    ``enterprises`` is a file giving the enterprises' coordinates (e.g. the ``ehrisk template
+    enterprises`` workbook) for an emissions file without lon/lat; ``year`` selects the
+    inventory year of a file with a year column.
+    """
     w = default_weights()
     if weights is not None:
         w = load_weights_file(weights, w)
@@ -111,7 +119,12 @@ def run_screen(emissions: Path, population: Path | None = None, weights: Path | 
             raise InputError.single("--top-n", f"must be >= 1, got {top_n}")
         w = w.with_overrides({"stability_top_n": float(top_n)}, origin="--top-n")
     catalog = load_catalog(dataset)
-    em = prepare_emissions(read_raw(emissions), str(emissions), catalog)
+    em = prepare_emissions(read_raw(emissions, schema=EMISSIONS_SCHEMA,
+                                    prefer=("排放量", "emissions")),
+                           str(emissions), catalog, year=year)
+    if enterprises is not None:
+        em = attach_coordinates(em, read_raw(enterprises, schema=ENTERPRISES_SCHEMA,
+                                             prefer=("企业", "enterprises")), str(enterprises))
     pop = None
     method = None
     if population is not None:
@@ -121,9 +134,8 @@ def run_screen(emissions: Path, population: Path | None = None, weights: Path | 
     comp = build_components(em, catalog, w, pop)
     stab = stability_report(comp, w)
     inputs = {"emissions": str(emissions), "population": str(population) if population else None,
+              "enterprises": str(enterprises) if enterprises else None, "year": year,
               "weights_file": str(weights) if weights else None, "toxicity_dataset": dataset,
               "n_rows": int(len(em)), "n_enterprises": int(em["enterprise"].nunique()),
               "n_substances": int(em["cas"].nunique())}
     return result, stab, result_json(result, stab, inputs)
-
-

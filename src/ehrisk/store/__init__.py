@@ -5,7 +5,7 @@ with a versioned history; SQLite (embedded default) or PostgreSQL/PostGIS.
 The store persists domain objects and answers spatial questions; it does not compute risk.
 Entry points: :func:`ehrisk.store.db.open_engine`, :func:`ehrisk.store.importers.import_file`,
 :func:`load_demo`, :mod:`ehrisk.store.spatial`, :mod:`ehrisk.store.history`,
-:mod:`ehrisk.store.exports`, :mod:`ehrisk.store.enterprise_file`.
+:mod:`ehrisk.store.exports`, :mod:`ehrisk.reports.enterprise_file`.
 """
 
 from __future__ import annotations

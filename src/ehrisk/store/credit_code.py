@@ -1,12 +1,12 @@
 """Unified social credit code (统一社会信用代码) checks, GB 32100-2015.
 
-The check-character algorithm itself lives in :mod:`ehrisk.demo.codes` (one implementation
+The check-character algorithm itself lives in :mod:`ehrisk.identifiers` (one implementation
 for the generator and the store); this module turns it into reasons a user can act on.
 """
 
 from __future__ import annotations
 
-from ehrisk.demo.codes import USCC_CHARSET, org_check_char, uscc_check_char
+from ehrisk.identifiers import USCC_CHARSET, org_check_char, uscc_check_char
 
 
 def normalize(code: str) -> str:

@@ -14,21 +14,15 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ehrisk.io import jsonsafe
 from ehrisk.store import kinds as K
 from ehrisk.store import models as m
 from ehrisk.store.db import StoreError
 
 
-def _enc(v):
-    if isinstance(v, dt.datetime):
-        return v.isoformat(sep=" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    raise TypeError(type(v).__name__)
-
-
 def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=_enc, sort_keys=True)
+    """Stable JSON of a change or key (sorted keys; see :func:`ehrisk.io.jsonsafe.dumps`)."""
+    return jsonsafe.dumps(obj, sort_keys=True)
 
 
 def key_json(key: tuple) -> str:
@@ -41,7 +35,7 @@ def record(obj, kind: K.Kind, code: str) -> dict:
     out = {"credit_code": code} if kind.child else {}
     for f in fields:
         v = getattr(obj, f)
-        out[f] = _enc(v) if isinstance(v, (dt.date, dt.datetime)) else v
+        out[f] = jsonsafe.plain(v) if isinstance(v, dt.date | dt.datetime) else v
     return out
 
 

@@ -1,8 +1,9 @@
 """Import files into the risk-source database: validate everything, then write in one
 transaction (all or nothing), upserting by natural key and versioning every change.
 
-``import_file(engine, "stacks", "stacks.xlsx")`` reads the file (:mod:`ehrisk.store.readers`),
-checks every cell and every row against the kind's schema (:mod:`ehrisk.store.kinds`) and the
+``import_file(engine, "stacks", "stacks.xlsx")`` reads the file (:func:`ehrisk.io.tables.read_any`),
+checks every cell against the kind's schema (:mod:`ehrisk.store.kinds`, built on
+:class:`ehrisk.io.tables.Schema`), then every row against the
 database (enterprise exists, stack exists, study area), and raises one
 :class:`ehrisk.errors.InputError` listing every problem with file, sheet, row, column and
 reason. Only a file without problems is written; re-importing it changes nothing.
@@ -15,8 +16,7 @@ import getpass
 import hashlib
 import math
 import os
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,24 +26,18 @@ from sqlalchemy.orm import Session
 
 from ehrisk import units
 from ehrisk.errors import InputError, ProblemCollector
-from ehrisk.io.tables import Column, Schema, cas_check_digit_ok, parse_frame
-from ehrisk.refdata import chemicals as chem
+from ehrisk.io import tables as T
 from ehrisk.store import coords, credit_code, history
 from ehrisk.store import kinds as K
 from ehrisk.store import models as m
 from ehrisk.store.db import is_postgres, session_scope
-from ehrisk.store.readers import RawTable, read_any
 
 ADVISORY_LOCK_KEY = 7_245_001   # pg_advisory_xact_lock key serialising imports
 CANONICAL_CONC_UNIT = {"air": "ug/m3", "voc": "ug/m3", "water": "ug/L", "soil": "mg/kg"}
 CONC_TABLES = {"air": units.AIR_CONC_TO_UG_M3, "voc": units.AIR_CONC_TO_UG_M3,
                "water": units.WATER_CONC_TO_UG_L, "soil": units.SOIL_CONC_TO_MG_KG}
-BOOL_WORDS = {**{w: True for w in ("true", "yes", "y", "1", "是", "有", "符合", "已落实")},
-              **{w: False for w in ("false", "no", "n", "0", "否", "无", "不符合", "未落实")}}
-MET_PARAMETERS = ("wind_dir_deg", "wind_speed_m_s", "temp_k", "temp_c", "cloud_cover_tenths",
-                  "ceiling_height_m", "mixing_height_m")
-"""Observation parameters accepted for meteorological stations (hourly surface observations
-read by :func:`ehrisk.store.region.met_from_store`)."""
+BOOL_WORDS = T.BOOL_WORDS
+MET_PARAMETERS = K.MET_PARAMETERS
 FAIL_ENV = "EHRISK_TEST_FAIL_AFTER_ROWS"  # test hook: raise after writing N rows
 PAUSE_ENV = "EHRISK_TEST_PAUSE_FILE"  # test hook: write this file, then wait before commit
 
@@ -65,30 +59,6 @@ class Prepared:
     parents: dict[str, int] = field(default_factory=dict)
 
 
-def _schema(kind: K.Kind) -> Schema:
-    cols = [Column(f.name, "str", f.required, (f.zh, *f.aliases), allow_blank=True)
-            for f in kind.fields]
-    return Schema(cols, name=kind.name)
-
-
-def _blank(s) -> bool:
-    return s is None or str(s).strip() == "" or str(s).strip().lower() in ("nan", "na", "n/a")
-
-
-_NUM_RE = re.compile(r"^[-+]?[\d,]*\.?\d+(e[-+]?\d+)?$", re.I)
-
-
-def _parse_number(s: str) -> float | None:
-    t = s.strip()
-    if _NUM_RE.match(t):
-        t = t.replace(",", "")
-    try:
-        v = float(t)
-    except ValueError:
-        return None
-    return v if math.isfinite(v) else None
-
-
 def _study_bbox(session: Session) -> tuple[float, float, float, float] | None:
     from shapely import from_wkt
 
@@ -98,91 +68,6 @@ def _study_bbox(session: Session) -> tuple[float, float, float, float] | None:
     b = np.array([from_wkt(w).bounds for w in wkts])
     pad = coords.checks()["study_area_margin_deg"]
     return (b[:, 0].min() - pad, b[:, 1].min() - pad, b[:, 2].max() + pad, b[:, 3].max() + pad)
-
-
-def _parse_cells(kind: K.Kind, df: pd.DataFrame, rows: list[int], pc, sheet, tz: str):
-    """Parse every cell; returns list of dicts (None for a blank optional cell)."""
-    limits = coords.checks()
-    out = [dict() for _ in range(len(df))]
-    for f in kind.fields:
-        if f.name not in df.columns:
-            continue
-        col_label = f.zh
-        for i, raw in enumerate(df[f.name].tolist()):
-            row = rows[i]
-
-            def bad(reason, _row=row, _col=col_label):
-                pc.add(reason, row=_row, column=_col, sheet=sheet)
-
-            if _blank(raw):
-                if f.required:
-                    bad("value is blank (required)")
-                out[i][f.name] = None
-                continue
-            s = str(raw).strip()
-            v = s
-            if f.kind in ("float", "int"):
-                v = _parse_number(s)
-                if v is None:
-                    bad(f"not a number: {s!r}")
-                elif f.min_value is not None and v < f.min_value:
-                    bad(("negative value: " if f.min_value == 0 else
-                         f"value below {f.min_value:g}: ") + s)
-                elif f.limit and v > limits[f.limit]:
-                    bad(f"implausible value {s} (more than {limits[f.limit]:g}); a unit error?")
-                elif f.kind == "int":
-                    if v != int(v):
-                        bad(f"not a whole number: {s!r}")
-                    v = int(v)
-            elif f.kind == "credit":
-                why = credit_code.problem(s)
-                if why:
-                    bad(why)
-                v = credit_code.normalize(s)
-            elif f.kind == "cas":
-                if not cas_check_digit_ok(s):
-                    bad(f"not a valid CAS number (NNNNNNN-NN-N with check digit): {s!r}")
-            elif f.kind == "substance" and kind.name == "observations" and s in MET_PARAMETERS:
-                v = s   # a meteorological parameter of a met station (units kept as given)
-            elif f.kind == "substance":
-                try:
-                    v = str(chem.lookup(s)["cas"])
-                except chem.UnknownChemicalError as exc:
-                    hint = ""
-                    if re.match(r"^\d+-\d\d-\d$", s) and not cas_check_digit_ok(s):
-                        hint = " (the CAS check digit is wrong)"
-                    bad(f"unknown substance {s!r}{hint}" + (
-                        "; did you mean: " + ", ".join(f"{n} ({c})" for n, c in exc.suggestions)
-                        if exc.suggestions else "; see `ehrisk chem search`"))
-            elif f.kind == "choice":
-                key = s.lower()
-                if key not in f.choices:
-                    codes = sorted(set(f.choices.values()))
-                    bad(f"unknown value {s!r}; expected one of: {', '.join(codes)} "
-                        f"({f.help_zh or 'see the template'})")
-                else:
-                    v = f.choices[key]
-            elif f.kind == "bool":
-                key = s.lower()
-                if key not in BOOL_WORDS:
-                    bad(f"not yes/no: {s!r}; use 是/否, true/false, 有/无 or 1/0")
-                else:
-                    v = BOOL_WORDS[key]
-            elif f.kind == "date":
-                try:
-                    v = pd.Timestamp(s).date()
-                except (ValueError, TypeError):
-                    bad(f"not a date: {s!r} (use YYYY-MM-DD)")
-            elif f.kind == "datetime":
-                try:
-                    ts = pd.Timestamp(s)
-                    if ts.tzinfo is None:
-                        ts = ts.tz_localize(tz)
-                    v = ts.tz_convert("UTC").tz_localize(None).to_pydatetime()
-                except (ValueError, TypeError) as exc:
-                    bad(f"not a date and time: {s!r} ({exc})")
-            out[i][f.name] = v
-    return out
 
 
 def _check_rows(session: Session, kind: K.Kind, recs: list[dict], rows: list[int], pc, sheet,
@@ -351,17 +236,13 @@ def prepare(session: Session, kind_name: str, path: str | Path, *, crs: str = "w
     if crs not in ("wgs84", "cgcs2000", "gcj02"):
         raise InputError.single("--crs", f"unknown CRS {crs!r}; use wgs84, cgcs2000 or gcj02")
     fname = str(path)
-    schema = _schema(kind)
-    raw: RawTable = read_any(path, schema, sheet, prefer=(kind.zh, kind.name))
+    raw = T.read_any(path, kind.schema, sheet, prefer=(kind.zh, kind.name))
     pc = ProblemCollector(fname)
     frame = raw.frame
     if raw.geometry is not None:
         frame = _geometry_columns(kind, frame, raw.geometry, pc, raw.rows, raw.sheet)
-    try:
-        df = parse_frame(frame, schema, fname)
-    except InputError as exc:
-        raise InputError([replace(p, sheet=raw.sheet) for p in exc.problems]) from None
-    recs = _parse_cells(kind, df, raw.rows, pc, raw.sheet, tz)
+    recs, _rows = T.parse_records(frame, kind.schema, fname, rows=raw.rows, sheet=raw.sheet,
+                                  tz=tz, pc=pc)
     bbox = _study_bbox(session)
     parents = _check_rows(session, kind, recs, raw.rows, pc, raw.sheet, crs, bbox)
     pc.raise_if_any()

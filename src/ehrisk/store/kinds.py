@@ -9,19 +9,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ehrisk.io import tables as T
+from ehrisk.io.tables import Column, Schema, headers
+from ehrisk.store import credit_code as _credit
 from ehrisk.store import models as m
 
+MET_PARAMETERS = ("wind_dir_deg", "wind_speed_m_s", "temp_k", "temp_c", "cloud_cover_tenths",
+                  "ceiling_height_m", "mixing_height_m")
+"""Observation parameters accepted for meteorological stations (hourly surface observations
+read by :func:`ehrisk.store.region.met_from_store`), kept as written."""
 
-@dataclass(frozen=True)
-class Field:
-    """One column of an import file.
+
+def _parse_credit(s: str, c: Column, ctx: dict) -> str:
+    why = _credit.problem(s)
+    if why:
+        raise T.CellError(why)
+    return _credit.normalize(s)
+
+
+T.register_kind("credit", _parse_credit)
+
+
+def Field(name: str, zh: str, kind: str = "str", required: bool = False,  # noqa: N802
+          choices: dict | None = None, min_value: float | None = None,
+          limit: str | None = None, aliases: tuple[str, ...] = (), help_zh: str = "",
+          keep: tuple[str, ...] = ()) -> Column:
+    """One column of an import file, as an :class:`ehrisk.io.tables.Column`.
 
     Parameters
     ----------
     name : str
         Canonical name (model attribute or a special input such as ``unit``).
     zh : str
-        Chinese header written in the template (units in brackets).
+        Chinese header written in the template (units in brackets); names the column in
+        problems.
     kind : {"str", "float", "int", "bool", "date", "datetime", "credit", "cas", "substance",
             "choice"}
         How a cell is parsed and checked.
@@ -37,38 +58,35 @@ class Field:
         Other accepted headers.
     help_zh : str
         Explanation written into the template's 说明 sheet.
+    keep : tuple of str
+        Values accepted as written.
     """
-
-    name: str
-    zh: str
-    kind: str = "str"
-    required: bool = False
-    choices: dict | None = None
-    min_value: float | None = None
-    limit: str | None = None
-    aliases: tuple[str, ...] = ()
-    help_zh: str = ""
+    return Column(name, kind, required=required, aliases=tuple(aliases),
+                  min_value=min_value, allow_blank=not required, choices=choices, zh=zh,
+                  limit=limit, help_zh=help_zh, keep=tuple(keep))
 
 
 @dataclass(frozen=True)
 class Kind:
-    """One importable table."""
+    """One importable table: its columns (a :class:`ehrisk.io.tables.Schema`), the model it
+    is stored in and its natural key."""
 
     name: str
     zh: str
     model: type
     key: tuple[str, ...]
-    fields: tuple[Field, ...]
+    fields: tuple[Column, ...]
     child: bool = False           # belongs to an enterprise (has credit_code -> enterprise_id)
     geometry: str | None = None   # "point" (lon/lat) or "polygon" (geom_wkt) from GIS files
     versioned: bool = True
     extra: dict = field(default_factory=dict)
+    schema: Schema = field(init=False, repr=False, compare=False)
 
-    def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "schema", Schema(self.fields, name=self.name))
+
+    def field(self, name: str) -> Column:
+        return self.schema.column(name)
 
     @property
     def stored(self) -> tuple[str, ...]:
@@ -88,8 +106,7 @@ def _choices(pairs: dict[str, tuple[str, ...]]) -> dict[str, str]:
 STATUS = _choices({"operating": ("在产", "运行", "正常生产", "生产"),
                    "suspended": ("停产", "停产整治", "临时停产"),
                    "closed": ("关闭", "关停", "注销", "已关闭")})
-MEDIUM = _choices({"air": ("大气", "废气", "空气"), "water": ("水", "废水", "水体"),
-                   "soil": ("土壤",)})
+MEDIUM = dict(T.MEDIUM_CHOICES)
 BASIS = _choices({"permit": ("排污许可", "许可", "许可排放量"),
                   "census": ("污染源普查", "普查", "二污普"),
                   "monitoring": ("监测", "自行监测", "在线监测", "监督性监测"),
@@ -107,12 +124,11 @@ PROBLEM = _choices({"open": ("待整改", "未整改", "新发现"), "in_progres
                     "rectified": ("已整改", "整改完成"), "verified": ("已销号", "已核查", "销号"),
                     "overdue": ("逾期", "超期")})
 
-CREDIT = Field("credit_code", "统一社会信用代码", "credit", True,
-               aliases=("credit code", "uscc", "社会信用代码"),
+CREDIT = Field("credit_code", "统一社会信用代码", "credit", True, aliases=headers("credit_code"),
                help_zh="18位，按GB 32100-2015校验")
-LON = Field("lon", "经度", "float", aliases=("longitude", "lng", "x"),
+LON = Field("lon", "经度", "float", aliases=headers("lon", "x"),
             help_zh="十进制度，WGS84/CGCS2000；高德/腾讯坐标（GCJ-02）导入时加 --crs gcj02")
-LAT = Field("lat", "纬度", "float", aliases=("latitude", "y"), help_zh="十进制度")
+LAT = Field("lat", "纬度", "float", aliases=headers("lat", "y"), help_zh="十进制度")
 
 KINDS: dict[str, Kind] = {}
 
@@ -123,7 +139,7 @@ def _add(k: Kind) -> None:
 
 _add(Kind("enterprises", "企业", m.Enterprise, ("credit_code",), (
     CREDIT,
-    Field("name", "企业名称", required=True, aliases=("name_zh", "名称")),
+    Field("name", "企业名称", required=True, aliases=headers("enterprise_name", "name_zh", "名称")),
     Field("name_en", "英文名称"),
     Field("industry_code", "行业代码", aliases=("行业类别代码",), help_zh="GB/T 4754-2017 国民经济行业分类代码"),
     Field("industry_name", "行业名称", aliases=("行业类别",)),
@@ -140,7 +156,8 @@ _add(Kind("enterprises", "企业", m.Enterprise, ("credit_code",), (
 
 _add(Kind("stacks", "排气筒", m.Stack, ("credit_code", "stack_id"), (
     CREDIT,
-    Field("stack_id", "排气筒编号", required=True, aliases=("排放口编号",), help_zh="如 DA001"),
+    Field("stack_id", "排气筒编号", required=True, aliases=headers("source_id", "stack_id"),
+          help_zh="如 DA001"),
     Field("name", "排气筒名称"),
     Field("height_m", "高度(m)", "float", True, min_value=0, limit="stack_height_m_max",
           aliases=("排气筒高度(m)", "height")),
@@ -155,7 +172,8 @@ _add(Kind("stacks", "排气筒", m.Stack, ("credit_code", "stack_id"), (
 
 _add(Kind("outfalls", "废水排放口", m.Outfall, ("credit_code", "outfall_id"), (
     CREDIT,
-    Field("outfall_id", "排放口编号", required=True, help_zh="如 DW001"),
+    Field("outfall_id", "排放口编号", required=True, aliases=headers("source_id", "outfall_id"),
+          help_zh="如 DW001"),
     Field("discharge_type", "排放方式", "choice", choices=DISCHARGE, help_zh="直接排放/间接排放"),
     Field("receiving_water", "受纳水体", aliases=("受纳水体名称",)),
     LON, LAT,
@@ -164,23 +182,23 @@ _add(Kind("outfalls", "废水排放口", m.Outfall, ("credit_code", "outfall_id"
 _add(Kind("emissions", "排放量", m.Emission,
           ("credit_code", "source_id", "cas", "medium", "year", "basis"), (
     CREDIT,
-    Field("source_id", "排放口编号", aliases=("排气筒编号", "stack_id", "outfall_id"),
+    Field("source_id", "排放口编号", aliases=headers("source_id", "排气筒编号", "stack_id",
+                                                    "outfall_id"),
           help_zh="可空（全厂合计）；填写时须已导入该排气筒/排放口"),
-    Field("cas", "污染物(CAS号或名称)", "substance", True,
-          aliases=("CAS号", "CAS", "污染物", "污染物名称", "substance")),
-    Field("medium", "介质", "choice", True, choices=MEDIUM, help_zh="大气/水/土壤"),
-    Field("year", "年份", "int", True, min_value=1900),
-    Field("basis", "数据来源", "choice", True, choices=BASIS,
+    Field("cas", "污染物(CAS号或名称)", "substance", True, aliases=headers("substance", "cas")),
+    Field("medium", "介质", "choice", True, choices=MEDIUM, aliases=headers("medium"),
+          help_zh="大气/水/土壤"),
+    Field("year", "年份", "int", True, min_value=1900, aliases=headers("year")),
+    Field("basis", "数据来源", "choice", True, choices=BASIS, aliases=headers("basis"),
           help_zh="排污许可/污染源普查/监测/估算"),
-    Field("amount_as_given", "排放量", "float", True, min_value=0,
-          aliases=("amount", "年排放量")),
-    Field("unit_as_given", "单位", "str", True, aliases=("unit", "排放量单位"),
+    Field("amount_as_given", "排放量", "float", True, min_value=0, aliases=headers("amount")),
+    Field("unit_as_given", "单位", "str", True, aliases=headers("unit"),
           help_zh="t/a、kg/a、g/a 等"),
 ), child=True))
 
 _add(Kind("storages", "风险物质", m.Storage, ("credit_code", "cas", "storage_form"), (
     CREDIT,
-    Field("cas", "CAS号", "cas", True, aliases=("CAS",)),
+    Field("cas", "CAS号", "cas", True, aliases=headers("substance", "cas")),
     Field("substance_name", "物质名称", aliases=("风险物质名称",)),
     Field("max_quantity_t", "最大存在总量(t)", "float", True, min_value=0, limit="storage_t_max",
           aliases=("最大存在量(t)",), help_zh="HJ 941-2018 Q值计算用"),
@@ -197,7 +215,7 @@ _add(Kind("receptors", "敏感受体", m.Receptor, ("receptor_id",), (
     Field("admin_code", "行政区划代码"),
     LON, LAT,
     Field("population", "人数", "int", min_value=0, limit="receptor_population_max",
-          aliases=("人口",)),
+          aliases=headers("population")),
     Field("population_kind", "人数类别", help_zh="学生/床位/居民 等"),
     Field("geom_wkt", "范围(WKT)", aliases=("wkt", "geometry")),
 ), geometry="point"))
@@ -216,15 +234,15 @@ _add(Kind("admin_units", "行政区", m.AdminUnit, ("admin_code",), (
     Field("name", "名称", required=True, aliases=("name_zh",)),
     Field("name_en", "英文名称"),
     Field("parent_code", "上级区划代码", aliases=("district_code",)),
-    Field("population", "常住人口", "int", min_value=0, aliases=("pop_persons",)),
+    Field("population", "常住人口", "int", min_value=0, aliases=headers("population")),
     Field("geom_wkt", "范围(WKT)", aliases=("wkt", "geometry")),
 ), geometry="polygon"))
 
 _add(Kind("population", "人口网格", m.PopulationCell, ("cell_id",), (
     Field("cell_id", "网格编号", required=True),
-    Field("lon", "中心经度", "float", True, aliases=("经度", "longitude")),
-    Field("lat", "中心纬度", "float", True, aliases=("纬度", "latitude")),
-    Field("pop_persons", "人口(人)", "float", True, min_value=0, aliases=("人口",)),
+    Field("lon", "中心经度", "float", True, aliases=headers("lon")),
+    Field("lat", "中心纬度", "float", True, aliases=headers("lat")),
+    Field("pop_persons", "人口(人)", "float", True, min_value=0, aliases=headers("population")),
     Field("cell_size_m", "网格边长(m)", "float", min_value=0),
     Field("admin_code", "行政区划代码"),
 ), geometry="point", versioned=False))
@@ -235,18 +253,20 @@ _add(Kind("stations", "监测站点", m.Station, ("station_id",), (
     Field("name", "站点名称", required=True, aliases=("name_zh",)),
     Field("name_en", "英文名称"),
     Field("park_id", "所在园区编号"),
-    Field("credit_code", "企业统一社会信用代码", help_zh="企业自行监测点位填写"),
+    Field("credit_code", "企业统一社会信用代码", aliases=headers("credit_code"),
+          help_zh="企业自行监测点位填写"),
     LON, LAT,
 ), geometry="point"))
 
 _add(Kind("observations", "监测数据", m.Observation, ("station_id", "parameter", "time_utc"), (
     Field("station_id", "站点编号", required=True),
     Field("parameter", "监测项目(CAS号或名称)", "substance", True,
-          aliases=("监测项目", "parameter", "污染物")),
+          aliases=headers("substance", "监测项目", "parameter"), keep=MET_PARAMETERS),
     Field("time_utc", "监测时间", "datetime", True, aliases=("时间", "time"),
           help_zh="如 2024-01-01 08:00；未注明时区按 --tz（默认北京时间）"),
     Field("value", "监测值", "float", True, aliases=("浓度", "value")),
-    Field("unit", "单位", required=True, help_zh="μg/m3、mg/m3、mg/L、mg/kg 等"),
+    Field("unit", "单位", required=True, aliases=headers("unit"),
+          help_zh="μg/m3、mg/m3、mg/L、mg/kg 等"),
 ), versioned=False))
 
 _add(Kind("inspections", "检查记录", m.Inspection, ("credit_code", "inspection_id"), (

@@ -16,12 +16,14 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -385,3 +387,74 @@ class RiskCodeHistory(Base):
     inputs: Mapped[str | None] = mapped_column(Text)               # JSON of the inputs
     risk_map_run_id: Mapped[int | None] = mapped_column(Integer)
     user: Mapped[str | None] = mapped_column(String(100))
+
+
+RUN_STATUS = ("running", "completed", "failed")
+STEP_STATUS = ("ran", "not_run", "failed")
+ARTEFACT_KINDS = ("table", "arrays", "file")
+
+
+class Run(Base):
+    """One computation that produced results (a study, ``map run``, ``grade``, ``screen``,
+    ``forecast run`` ...): its kind, settings and provenance (JSON), status and times (naive
+    UTC). ``uid`` names its folder under the database's data directory (see
+    :mod:`ehrisk.results`)."""
+
+    __tablename__ = "run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    label: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_utc: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    finished_utc: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    ehrisk_version: Mapped[str | None] = mapped_column(String(40))
+    settings: Mapped[str] = mapped_column(Text, default="{}")        # JSON
+    provenance: Mapped[str] = mapped_column(Text, default="{}")      # JSON
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RunStep(Base):
+    """The outcome of one step of a run, in order: ``ran`` (summary), ``not_run`` or
+    ``failed`` (reason), with its time [s]; ``outcome`` is the whole outcome (JSON)."""
+
+    __tablename__ = "run_step"
+    __table_args__ = (UniqueConstraint("run_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20))
+    seconds: Mapped[float | None] = mapped_column(Float)
+    outcome: Mapped[str] = mapped_column(Text)                       # JSON
+
+
+class RunArtefact(Base):
+    """One artefact of a run, by its name (``"grading/codes"``): a ``table`` (bytes in
+    :class:`RunTable`), ``arrays`` (an ``.npz`` file) or a ``file`` (a document). Files lie
+    under the database's data directory at ``relpath`` (relative, never an absolute path)."""
+
+    __tablename__ = "run_artefact"
+    __table_args__ = (UniqueConstraint("run_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(10))
+    rows: Mapped[int | None] = mapped_column(Integer)
+    columns: Mapped[str | None] = mapped_column(Text)                # JSON list
+    relpath: Mapped[str | None] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    meta: Mapped[str | None] = mapped_column(Text)                   # JSON
+    created_utc: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RunTable(Base):
+    """The stored bytes of a table artefact (Parquet; GeoParquet for a GeoDataFrame)."""
+
+    __tablename__ = "run_table"
+    artefact_id: Mapped[int] = mapped_column(
+        ForeignKey("run_artefact.id", ondelete="CASCADE"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

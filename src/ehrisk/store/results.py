@@ -1,17 +1,23 @@
-"""Results written back into the database: risk-map runs with their per-enterprise attributable
-risk, and environmental health risk codes (环境健康风险码) with their history.
+"""Results written back into the database: environmental health risk codes (环境健康风险码)
+with their history, and the per-enterprise attributable risk of the newest risk map.
 
 A code row is added for an enterprise when its code, its fired rules or the checksum of its
 inputs (storages, management, sensitivity, attributable risk, problems, priority pollutants
-emitted) differ from its newest row; the change is classified with
-:func:`ehrisk.grading.lists.compare_codes` (``new``, ``raised``, ``lowered``,
-``reasons_changed``), or ``inputs_changed`` when only the inputs changed.
+emitted) differ from its newest row; the change is classified by the ``compare`` function the
+caller passes (the grading service passes :func:`ehrisk.grading.lists.compare_codes`: ``new``,
+``raised``, ``lowered``, ``reasons_changed``), or ``inputs_changed`` when only the inputs
+changed. store/ does not import the science modules.
+
+Risk-map results are read from the runs by :mod:`ehrisk.results.enterprise` (the read layer);
+this module stores only the domain records.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from pathlib import PurePath
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -42,8 +48,10 @@ def _json(obj) -> str:
 def save_risk_map(session: Session, summary: dict, enterprise_table: pd.DataFrame, out_dir: str,
                   *, cutoff_m: float | None = None, met_source: str | None = None,
                   inputs_sha256: str | None = None) -> int:
-    """Store one risk-map run and its per-enterprise table; returns the run id."""
-    run = m.RiskMapRun(out_dir=str(out_dir),
+    """Store one risk-map run and its per-enterprise table in the older ``risk_map_run`` tables
+    (kept for ``ehrisk map run`` until it records runs); returns the run id. Only the folder's
+    name is stored, never a path of this machine."""
+    run = m.RiskMapRun(out_dir=PurePath(str(out_dir)).name,
                        inventory_year=(summary.get("model") or {}).get("inventory_year"),
                        resolution_m=float(summary["resolution_m"]), cutoff_m=cutoff_m,
                        crs=summary.get("crs"), basis=summary.get("basis"),
@@ -71,24 +79,6 @@ def latest_risk_map(session: Session) -> tuple[m.RiskMapRun | None, pd.DataFrame
     df = pd.DataFrame(session.execute(q).all(), columns=RESULT_COLUMNS)
     df["top_substance"] = df["top_substance"].fillna("")
     return run, df
-
-
-def risk_map_result(session: Session, code: str) -> dict | None:
-    """The newest risk-map result of one enterprise (with the run's time and folder)."""
-    q = (select(m.RiskMapResult, m.RiskMapRun)
-         .join(m.RiskMapRun, m.RiskMapRun.id == m.RiskMapResult.run_id)
-         .where(m.RiskMapResult.credit_code == code.upper())
-         .order_by(m.RiskMapRun.id.desc()).limit(1))
-    row = session.execute(q).first()
-    if row is None:
-        return None
-    res, run = row
-    out = {c: getattr(res, c) for c in RESULT_COLUMNS}
-    out.update({"run_id": run.id, "computed_at": run.computed_at.isoformat(sep=" ",
-                                                                           timespec="seconds"),
-                "resolution_m": run.resolution_m, "inventory_year": run.inventory_year,
-                "out_dir": run.out_dir, "basis": run.basis})
-    return out
 
 
 def enterprise_inputs(codes: pd.Series, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
@@ -138,7 +128,8 @@ def current_codes(session: Session) -> pd.DataFrame:
 
 
 def save_codes(session: Session, codes: pd.DataFrame, inputs: pd.DataFrame, *,
-               risk_map_run_id: int | None = None, user: str | None = None) -> pd.DataFrame:
+               compare: Callable[..., pd.DataFrame], risk_map_run_id: int | None = None,
+               user: str | None = None) -> pd.DataFrame:
     """Record the codes of one grading run; returns the rows added (the changes).
 
     Parameters
@@ -148,12 +139,15 @@ def save_codes(session: Session, codes: pd.DataFrame, inputs: pd.DataFrame, *,
         reasons_zh, reasons_en, hj941_code``).
     inputs : DataFrame
         :func:`enterprise_inputs` output.
+    compare : callable
+        ``compare(previous, current, include_unchanged=True)`` -> one row per enterprise with
+        ``credit_code, change, previous_code`` (:func:`ehrisk.grading.lists.compare_codes`).
+    risk_map_run_id : int, optional
+        The run whose risk map gave the attributable risk.
     """
-    from ehrisk.grading.lists import compare_codes
-
     prev = current_codes(session)
     cur = codes.merge(inputs, on="credit_code", how="left")
-    cmp = compare_codes(prev, cur, include_unchanged=True).set_index("credit_code")
+    cmp = compare(prev, cur, include_unchanged=True).set_index("credit_code")
     prev_sha = dict(zip(prev["credit_code"], prev["inputs_sha256"], strict=True))
     now = m.utcnow()
     added = []
@@ -192,24 +186,3 @@ def code_history(session: Session, code: str) -> list[dict]:
         d["computed_at"] = r.computed_at.isoformat(sep=" ", timespec="seconds")
         out.append(d)
     return out
-
-
-CODE_ZH = {"red": "红码", "yellow": "黄码", "green": "绿码"}
-
-
-def enterprise_risk_summary(session: Session, code: str) -> dict:
-    """Current risk code with reasons, its history, the HJ 941-2018 level, the open problems
-    and the newest attributable risk of one enterprise (for ``ehrisk enterprise show`` and the
-    enterprise file)."""
-    hist = code_history(session, code)
-    ent_id = session.scalar(select(m.Enterprise.id).where(
-        m.Enterprise.credit_code == code.upper()))
-    probs = [] if ent_id is None else [
-        {"problem_id": p.problem_id, "found_on": p.found_on.isoformat(), "finding": p.finding,
-         "deadline": p.deadline.isoformat() if p.deadline else None, "status": p.status}
-        for p in session.scalars(select(m.Problem).where(
-            m.Problem.enterprise_id == ent_id, m.Problem.status.in_(
-                ["open", "in_progress", "overdue"])).order_by(m.Problem.problem_id))]
-    return {"current": hist[0] if hist else None, "history": hist,
-            "hj941_level": hist[0]["level"] if hist else None, "open_problems": probs,
-            "risk_map": risk_map_result(session, code)}

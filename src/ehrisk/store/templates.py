@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ehrisk.io.tables import Column
 from ehrisk.store import kinds as K
 
 
-def _accepted(f: K.Field) -> str:
-    if f.kind == "choice" and f.choices:
+def _accepted(f: Column) -> str:
+    """What a column accepts, in words for the 说明 sheet."""
+    if isinstance(f.choices, dict) and f.choices:
         groups: dict[str, list[str]] = {}
         for s, code in f.choices.items():
             groups.setdefault(code, []).append(s)
@@ -20,7 +22,8 @@ def _accepted(f: K.Field) -> str:
                          for code, vs in groups.items())
     return {"float": "数字", "int": "整数", "date": "日期 YYYY-MM-DD",
             "datetime": "日期时间 YYYY-MM-DD HH:MM", "credit": "18位统一社会信用代码",
-            "cas": "CAS号（含校验位）", "substance": "CAS号、中文名或英文名"}.get(f.kind, "文本")
+            "cas": "CAS号（含校验位）", "substance": "CAS号、中文名或英文名",
+            "bool": "是/否"}.get(f.kind, "文本")
 
 
 def write_template(kind: str, path: str | Path) -> Path:
@@ -41,11 +44,14 @@ def write_template(kind: str, path: str | Path) -> Path:
         ws.column_dimensions[c.column_letter].width = max(12, 2 * len(f.zh) + 4)
     ws.freeze_panes = "A2"
     info = wb.create_sheet("说明")
-    info.append(["列名", "字段 (field)", "必填 (required)", "格式 / 可选值", "说明"])
+    info.append(["列名", "字段 (field)", "必填 (required)", "格式 / 可选值", "说明",
+                 "也接受的列名 (other accepted headers)"])
     for c in info[1]:
         c.font = bold
     for f in k.fields:
-        info.append([f.zh, f.name, "是" if f.required else "否", _accepted(f), f.help_zh])
+        other = [h for h in f.headers if h != f.zh]
+        info.append([f.zh, f.name, "是" if f.required else "否", _accepted(f), f.help_zh,
+                     "、".join(other)])
     info.append([])
     info.append([f"ehrisk import {k.name} <文件>：同一文件重复导入不会产生重复数据；"
                  "任何一行有误则整个文件不导入，并列出所有问题。"])

@@ -247,14 +247,16 @@ def build(session: Session, code: str, workdir: Path, as_of: dt.datetime | None 
 
 def _risk_blocks(session, code: str) -> list[Block]:
     """Section 9: current risk code with reasons, its history, HJ 941-2018 level, problems
-    still open and the attributable risk of the newest risk map (from the database)."""
-    from ehrisk.store.results import CODE_ZH, enterprise_risk_summary
+    still open and the attributable risk of the newest risk map (from the database: the newest
+    run with ``risk_map/enterprise_risk``, read through :func:`ehrisk.results.extract`; see
+    :func:`ehrisk.results.enterprise.risk_map_result`)."""
+    from ehrisk.results.enterprise import CODE_ZH, enterprise_risk_summary
 
     r = enterprise_risk_summary(session, code)
     out: list[Block] = []
     cur = r["current"]
     if cur is None:
-        out.append(Block("p", "尚未计算环境健康风险码（运行 ehrisk grade code --db 后纳入本档案）。"))
+        out.append(Block("p", "尚未计算环境健康风险码（运行 ehrisk grade code --db 或含 [grading] 的 ehrisk run 后纳入本档案）。"))
     else:
         out.append(Block("p", f"当前环境健康风险码：{CODE_ZH.get(cur['code'], cur['code'])}"
                               f"（{cur['code']}），计算时间 {cur['computed_at']} UTC；"
@@ -278,9 +280,19 @@ def _risk_blocks(session, code: str) -> list[Block]:
             ["归因超额病例(例/年)", _fmt(rm["attributable_cases_per_yr"])],
             ["主要贡献物质", (_name(rm["top_substance"]) + f"（{rm['top_substance']}）")
              if rm["top_substance"] else "—"],
-            ["风险地图", f"第 {rm['run_id']} 次运行，{rm['computed_at']} UTC，"
-                      f"{rm['inventory_year']} 年清单，网格 {rm['resolution_m']:g} m"]]))
+            ["风险地图", _run_text(rm)]]))
     return out
+
+
+def _run_text(rm: dict) -> str:
+    """Which run the risk-map numbers come from (its id, time, inventory year, grid)."""
+    parts = [f"第 {rm['run_id']} 次运行（{rm.get('run_kind') or 'risk_map'}）",
+             f"{rm['computed_at']} UTC"]
+    if rm.get("inventory_year") is not None:
+        parts.append(f"{rm['inventory_year']} 年清单")
+    if rm.get("resolution_m") is not None:
+        parts.append(f"网格 {float(rm['resolution_m']):g} m")
+    return "，".join(parts)
 
 
 def _monitoring(session, ent) -> list[Block]:
