@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ehrisk.demo.codes import USCC_CHARSET
+from ehrisk.identifiers import uscc_valid
 from ehrisk.store.credit_code import is_valid, problem
 
 from .conftest import CODES
@@ -36,11 +38,71 @@ def test_length_and_case_and_fullwidth():
     assert problem("９１３５０１００Ｍ０００１００Ｙ４３") is None   # full-width digits/letters
 
 
-def test_organisation_code_part_checked():
-    # GB 11714-1997: weights 3,7,9,10,5,8,4,2 on M000100Y (M=22, Y=34 in the 36-char set):
-    # 22*3 + 1*5 + 34*2 = 139; 139 mod 11 = 7; 11 - 7 = 4 -> '4' (the 17th character)
-    assert (22 * 3 + 1 * 5 + 34 * 2) % 11 == 7
-    assert problem("91350100M000100Y43") is None
+# Independent check-character arithmetic typed from the standards (not imported from the
+# package): GB 32100-2015 character values (31 characters, no I O S V Z, values 0-30) and
+# weights W_i = 3^(i-1) mod 31 (1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28, as listed in
+# the standard's worked example, see the first test);
+# GB 11714-1997: digits 0-9, letters A-Z = 10-35, weights 3 7 9 10 5 8 4 2, C9 = 11 - (sum mod
+# 11), 10 written X and 11 written 0.
+GB32100_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+GB32100_W = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+GB11714_W = (3, 7, 9, 10, 5, 8, 4, 2)
+EXAMPLE = "91350100M000100Y43"        # GB 32100-2015 worked example
+
+
+def _gb32100_c18(first17: str) -> str:
+    total = sum(GB32100_CHARS.index(c) * w for c, w in zip(first17, GB32100_W, strict=True))
+    return GB32100_CHARS[(31 - total % 31) % 31]
+
+
+def _gb11714_c9(body8: str) -> str:
+    vals = [int(c) if c.isdigit() else ord(c) - ord("A") + 10 for c in body8]
+    c9 = 11 - sum(v * w for v, w in zip(vals, GB11714_W, strict=True)) % 11
+    return {10: "X", 11: "0"}.get(c9, str(c9))
+
+
+def test_independent_arithmetic_reproduces_the_worked_example():
+    # GB 11714-1997 on M000100Y (M = 22, Y = 34): 22*3 + 1*5 + 34*2 = 139; 139 mod 11 = 7;
+    # 11 - 7 = 4 -> '4', the example's 17th character; GB 32100 then gives '3' (18th).
+    assert _gb11714_c9("M000100Y") == "4"
+    assert _gb32100_c18(EXAMPLE[:17]) == "3"
+
+
+@pytest.mark.parametrize("ch", [c for c in GB32100_CHARS if c != EXAMPLE[16]])
+def test_wrong_organisation_check_character_is_refused(ch):
+    # Change the 17th character (the GB 11714 check of the organisation code M000100Y) and
+    # give the code a *correct* GB 32100 18th character for the new first 17, so only the
+    # organisation-code check can catch it.
+    first17 = EXAMPLE[:16] + ch
+    code = first17 + _gb32100_c18(first17)
+    assert _gb11714_c9(EXAMPLE[8:16]) != ch
+    msg = problem(code)
+    assert msg is not None, code
+    assert "GB 11714" in msg and "'4'" in msg, msg
+    assert not is_valid(code)
+    assert not uscc_valid(code)          # the generator-side check (ehrisk.identifiers)
+
+
+@pytest.mark.parametrize("ch", [c for c in GB32100_CHARS if c != EXAMPLE[17]])
+def test_wrong_18th_check_character_is_refused(ch):
+    code = EXAMPLE[:17] + ch
+    msg = problem(code)
+    assert msg is not None and "GB 32100" in msg and "'3'" in msg, msg
+    assert not is_valid(code)
+    assert not uscc_valid(code)
+
+
+@pytest.mark.parametrize("code", CODES[:5])
+def test_fixture_codes_every_wrong_17th_and_18th_refused(code):
+    assert problem(code) is None and uscc_valid(code)
+    for ch in GB32100_CHARS:
+        if ch != code[16]:
+            first17 = code[:16] + ch
+            bad = first17 + _gb32100_c18(first17)
+            assert not is_valid(bad) and not uscc_valid(bad), (code, ch)
+        if ch != code[17]:
+            bad = code[:17] + ch
+            assert not is_valid(bad) and not uscc_valid(bad), (code, ch)
 
 
 @given(st.sampled_from(CODES), st.integers(0, 17), st.sampled_from(USCC_CHARSET))
