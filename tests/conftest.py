@@ -9,12 +9,18 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# Small published tables shipped with the tests (tests/data/refdata/README.md).
+REFDATA_DIR = Path(__file__).resolve().parent / "data" / "refdata"
+SHARED_ENV = "EHRISK_SHARED_DIR"
+REQUIRE_SHARED_ENV = "EHRISK_REQUIRE_SHARED"
 
 
 def _find_shared() -> Path | None:
-    env = os.environ.get("EHRISK_SHARED_DIR")
-    if env and Path(env).is_dir():
-        return Path(env)
+    """``$EHRISK_SHARED_DIR`` if set (it must hold ``refdata/``; an explicit setting is never
+    replaced by a guess), else ``../shared`` or ``../../shared`` beside the repository."""
+    env = os.environ.get(SHARED_ENV)
+    if env:
+        return Path(env) if (Path(env) / "refdata").is_dir() else None
     for cand in (REPO.parent / "shared", REPO.parent.parent / "shared"):
         if (cand / "refdata").is_dir():
             return cand
@@ -23,11 +29,25 @@ def _find_shared() -> Path | None:
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """The read-only ``../shared`` folder with public reference data (skip if absent)."""
+    """The read-only ``../shared`` folder with the large public reference data (Beijing PRSA).
+
+    A user's clone does not have it: the test skips, with the reason. CI has it and sets
+    ``EHRISK_REQUIRE_SHARED=1``: there a missing folder fails the test instead of skipping it.
+    """
     d = _find_shared()
     if d is None:
-        pytest.skip("../shared not found (set EHRISK_SHARED_DIR)")
+        why = (f"../shared (large public reference data, not in the repository) not found; "
+               f"set {SHARED_ENV} to a folder holding refdata/")
+        if os.environ.get(REQUIRE_SHARED_ENV) == "1":
+            pytest.fail(f"{why} - {REQUIRE_SHARED_ENV}=1 requires it", pytrace=False)
+        pytest.skip(why)
     return d
+
+
+@pytest.fixture(scope="session")
+def refdata_dir() -> Path:
+    """``tests/data/refdata``: small published tables shipped with the tests (always there)."""
+    return REFDATA_DIR
 
 
 @pytest.fixture()
@@ -60,7 +80,7 @@ PG_ENV = "EHRISK_TEST_PG_URL"
 def db_url(request, tmp_path):
     """A fresh, empty database URL on each backend: a SQLite file in ``tmp_path``, and a
     throw-away PostgreSQL schema (dropped after the test) when ``EHRISK_TEST_PG_URL`` is set
-    (skipped otherwise). ``tests/store`` has its own fixture of the same name."""
+    (skipped otherwise)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite'}"
         return

@@ -15,12 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ehrisk import SYNTHETIC_LABEL
+from ehrisk import SYNTHETIC_LABEL, demo
+from ehrisk.demo import codes
+from ehrisk.demo.monitoring import o3_mda8
 from ehrisk.io.tables import cas_check_digit_ok
-
-demo = pytest.importorskip("ehrisk.demo")
-from ehrisk.demo import codes  # noqa: E402
-from ehrisk.demo.monitoring import o3_mda8  # noqa: E402
 
 CORE_CAS = set("""
 71-43-2 108-88-3 1330-20-7 95-47-6 108-38-3 106-42-3 100-41-4 100-42-5 106-99-0 107-13-1 75-01-4

@@ -104,7 +104,8 @@ def test_vf_subia_diffusion_only_by_hand():
     theta = 1 - 1.5 / 2.65
     tw, ta = 0.3, theta - 0.3
     deff = da * ta**3.33 / theta**2 + dw / h * tw**3.33 / theta**2
-    dcrack = da * 0.26**3.33 / theta**2 + dw / h * 0.12**3.33 / theta**2
+    # foundation cracks: their own porosity theta_acrack + theta_wcrack = 0.38 (docs/hj25_3.md)
+    dcrack = da * 0.26**3.33 / 0.38**2 + dw / h * 0.12**3.33 / 0.38**2
     ksw = (tw + koc * 15 / 1.7 / 1000 * 1.5 + h * ta) / 1.5
     dfia = 220 * 12 / 86400
     a = deff / (dfia * 50)
@@ -210,3 +211,55 @@ def test_non_volatile_has_no_vapour_pathways():
     s = hj.screening_level("7440-50-8")
     assert all(s.details["vf"][k] == 0 for k in s.details["vf"])
     assert math.isnan(s.cancer_sl)  # copper has no slope factor
+
+
+def test_soil_saturation_toluene_by_hand():
+    """Csat of toluene, first-class defaults, worked by hand.
+
+    Csat = S/ρb·(Kd·ρb + θws + H'·θas) (US EPA 1996 Soil Screening Guidance, TBD eq. 24).
+    Toluene (RSL chemical-specific parameters, as in toxicity_hj25_3_2019.csv): S = 526 mg/L,
+    Koc = 233.9 L/kg, H' = 0.271. HJ 25.3-2019 Table G.1: fom = 15 g/kg, ρb = 1.5 kg/dm3,
+    ρs = 2.65 kg/dm3, Pws = 0.2 kg/kg.
+      foc = 15/1.7/1000 = 0.0088235;  Kd = 233.9 × 0.0088235 = 2.06382 L/kg
+      θ = 1 − 1.5/2.65 = 0.433962;  θws = 1.5 × 0.2 = 0.3;  θas = 0.133962
+      Csat = 526/1.5 × (2.06382 × 1.5 + 0.3 + 0.271 × 0.133962)
+           = 350.667 × (3.09574 + 0.3 + 0.036304) = 350.667 × 3.43204 = 1203.50 mg/kg
+    GB 36600-2018 prints 1200 mg/kg for toluene in both land-use columns.
+    """
+    assert hj.soil_saturation_mg_kg("108-88-3", "first-class") == pytest.approx(1203.50,
+                                                                                 rel=1e-5)
+    # same soil in both land uses
+    assert hj.soil_saturation_mg_kg("108-88-3", "second-class") == pytest.approx(1203.50,
+                                                                                  rel=1e-5)
+    # doubling fom to 30 g/kg: Kd·ρb = 6.19147, Csat = 350.667 × 6.52777 = 2289.07 mg/kg
+    site = site_parameters("first-class", fom_g_kg=30)
+    assert hj.soil_saturation_mg_kg("108-88-3", site=site) == pytest.approx(2289.07, rel=1e-5)
+    # no solubility (an inorganic): no saturation limit
+    assert math.isnan(hj.soil_saturation_mg_kg("7440-50-8"))
+
+
+def test_saturation_cap_liquids_only():
+    """Csat caps a risk-based level only for a liquid (melting point below soil temperature)."""
+    assert hj.saturation_cap(1597.0, 1203.5, -95.0, 20.0) == (1203.5, True, True)
+    assert hj.saturation_cap(900.0, 1203.5, -95.0, 20.0) == (900.0, True, False)
+    assert hj.saturation_cap(545.6, 3.2, 254.0, 20.0) == (545.6, False, False)  # solid
+    assert hj.saturation_cap(545.6, 3.2, float("nan"), 20.0) == (545.6, None, False)
+    level, _, limited = hj.saturation_cap(float("nan"), 3.2, -95.0, 20.0)
+    assert math.isnan(level) and not limited  # no risk-based value: Csat is not a level
+
+
+def test_screening_level_reports_csat():
+    """Soil levels carry Csat and the flag; a solid above Csat (chrysene) is not capped."""
+    tol = hj.screening_level("108-88-3", medium="soil", land_use="second-class")
+    assert tol.limited_by_saturation and tol.sl == pytest.approx(tol.csat_mg_kg)
+    assert tol.risk_based_sl > tol.csat_mg_kg
+    assert tol.details["liquid_at_soil_temp"] is True
+    chry = hj.screening_level("218-01-9", medium="soil", land_use="first-class")
+    assert chry.csat_mg_kg < chry.risk_based_sl == chry.sl
+    assert chry.limited_by_saturation is False and chry.details["liquid_at_soil_temp"] is False
+    # a warmer soil (25 °C) leaves toluene liquid; groundwater levels have no Csat
+    warm = hj.screening_level("108-88-3", medium="soil", land_use="second-class",
+                              soil_temp_c=25.0)
+    assert warm.sl == pytest.approx(tol.sl)
+    gw = hj.screening_level("108-88-3", medium="groundwater")
+    assert gw.csat_mg_kg is None and gw.limited_by_saturation is None

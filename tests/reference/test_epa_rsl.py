@@ -123,10 +123,6 @@ def test_rsl_resident_soil_matches_epa_rsl(cas):
     assert agrees(_level(sl, key), pub), (EDITION, cas, "resident soil", _level(sl, key), pub)
 
 
-def test_enough_cases():
-    assert len(AIR) >= 25 and len(TAPWATER) >= 15 and len(SOIL) >= 15
-
-
 def test_benzene_air_independent():
     # RSL User's Guide resident air: SL = TR x ATc / (EF x ED x ET x (1 d/24 h) x IUR)
     tr, atc, ef, ed, et, iur = 1e-6, 70 * 365, 350, 26, 24, 7.8e-6

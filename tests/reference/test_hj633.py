@@ -1,8 +1,8 @@
 """HJ 633-2026 / HJ 633-2012 against the published tables and hand calculations.
 
 Sources: HJ 633-2026 Table 3 and Table 1/Annex A, HJ 633-2012 Table 1 (transcriptions in
-``../shared/refdata/``); expected IAQI values are worked out by hand below from the printed
-breakpoints with eq. (1) IAQI = (IH - IL) / (BPH - BPL) * (C - BPL) + IL.
+``tests/data/refdata/``, copies of ``../shared/refdata/``); expected IAQI values are worked out
+by hand below from the printed breakpoints with eq. (1) IAQI = (IH - IL) / (BPH - BPL) * (C - BPL) + IL.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ BREAKPOINT_TOL = 0.0  # breakpoints are exact transcriptions
     ("hj633-2026", "hj633_2026_iaqi_breakpoints.csv"),
     ("hj633-2012", "hj633_2012_iaqi_breakpoints.csv"),
 ])
-def test_packaged_breakpoints_match_shared_transcription(shared_dir, edition, fname):
-    shared = pd.read_csv(shared_dir / "refdata" / fname, dtype=str, keep_default_na=False)
+def test_packaged_breakpoints_match_shared_transcription(refdata_dir, edition, fname):
+    shared = pd.read_csv(refdata_dir / fname, dtype=str, keep_default_na=False)
     shared = shared[shared["conc"] != ""]
     ours = load_table("aqi_breakpoints", numeric=["iaqi_lo", "iaqi_hi", "conc_lo", "conc_hi"])
     ours = ours[(ours["edition"] == edition) & (ours["rule"] == "")]
@@ -37,8 +37,8 @@ def test_packaged_breakpoints_match_shared_transcription(shared_dir, edition, fn
             assert abs(i1 - i2) <= BREAKPOINT_TOL and abs(c1 - c2) <= BREAKPOINT_TOL
 
 
-def test_packaged_grades_2026_match_shared(shared_dir):
-    shared = pd.read_csv(shared_dir / "refdata" / "hj633_2026_aqi_grades.csv", dtype=str,
+def test_packaged_grades_2026_match_shared(refdata_dir):
+    shared = pd.read_csv(refdata_dir / "hj633_2026_aqi_grades.csv", dtype=str,
                          keep_default_na=False)
     ours = aqi.grades("hj633-2026")
     for col_s, col_o in (("aqi_low", "aqi_low"), ("aqi_high", "aqi_high")):

@@ -138,8 +138,8 @@ def test_every_membership_row_has_a_source():
     assert (df["source"].str.strip() != "").all()
 
 
-def test_gb36600_items_match_the_transcribed_standard(shared_dir):
-    path = shared_dir / "refdata" / "gb36600_2018_screening_control_values.csv"
+def test_gb36600_items_match_the_transcribed_standard(refdata_dir):
+    path = refdata_dir / "gb36600_2018_screening_control_values.csv"
     with path.open(encoding="utf-8") as fh:
         std = list(csv.DictReader(fh))
     assert len(std) == 85

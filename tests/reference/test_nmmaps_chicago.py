@@ -1,4 +1,4 @@
-"""Chicago NMMAPS 1987-2000 (../shared/refdata/chicagoNMMAPS.rda): published and independent fits.
+"""Chicago NMMAPS 1987-2000 (tests/data/refdata/chicagoNMMAPS.rda): published and independent fits.
 
 1. dlnm vignette "dlnmTS" (Gasparrini, dlnm package; Gasparrini 2011 J Stat Softw 43(8)),
    Example 1 "a simple DLM": ``glm(death ~ cb1.pm + cb1.temp + ns(time, 7*14) + dow,
@@ -44,8 +44,8 @@ IRLS_TOL = 1e-6
 
 
 @pytest.fixture(scope="module")
-def chicago(shared_dir):
-    return read_daily_series(shared_dir / "refdata" / "chicagoNMMAPS.rda")
+def chicago(refdata_dir):
+    return read_daily_series(refdata_dir / "chicagoNMMAPS.rda")
 
 
 def test_dlnm_vignette_example1_overall_pm10_effect(chicago):

@@ -1,53 +1,20 @@
-"""Fixtures for the store tests: ``db_url`` runs a test on SQLite and, when
-``EHRISK_TEST_PG_URL`` is set, on PostgreSQL/PostGIS too (in a throw-away schema)."""
+"""Data for the store tests. The ``db_url`` and ``engine`` fixtures (SQLite and, when
+``EHRISK_TEST_PG_URL`` is set, PostgreSQL/PostGIS in a throw-away schema) are the root
+``tests/conftest.py``'s."""
 
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 
-from ehrisk.demo.codes import org_check_char, uscc_check_char
+from ehrisk.identifiers import org_check_char, uscc_check_char
 
 PG_ENV = "EHRISK_TEST_PG_URL"
 
 
 def pg_url() -> str | None:
     return os.environ.get(PG_ENV) or None
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """A fresh, empty database URL on each backend (PostgreSQL skipped without
-    EHRISK_TEST_PG_URL)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
-        return
-    base = pg_url()
-    if not base:
-        pytest.skip(f"PostgreSQL not configured ({PG_ENV} not set)")
-    from sqlalchemy import create_engine, text
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as c:
-        c.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        c.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema},public"
-    with admin.begin() as c:
-        c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
-
-
-@pytest.fixture()
-def engine(db_url):
-    from ehrisk.store.db import open_engine
-
-    eng = open_engine(db_url)
-    yield eng
-    eng.dispose()
 
 
 def make_code(i: int, area: str = "330200") -> str:

@@ -28,8 +28,10 @@ def _screening_level(cas: str, medium: str, receptor: str, params: str, land_use
     if as_json:
         print_json(d)
         return
-    print_table([{k: d[k] for k in ("cas", "medium", "receptor", "cancer_sl", "noncancer_sl",
-                                     "sl", "unit", "params")}],
+    cols = ["cas", "medium", "receptor", "cancer_sl", "noncancer_sl", "sl", "unit", "params"]
+    if d.get("csat_mg_kg") is not None:  # HJ 25.3 soil: saturation limit next to the level
+        cols[5:5] = ["risk_based_sl", "csat_mg_kg", "limited_by_saturation"]
+    print_table([{k: d[k] for k in cols}],
                 title=f"Screening level / 筛选值 (TR={target_risk:g}, THQ={target_hq:g})")
 
 

@@ -37,11 +37,13 @@ import numpy as np
 import pandas as pd
 
 from ehrisk import units
+from ehrisk.refdata import load_table
 from ehrisk.refdata.exposure import exposure_factors
 from ehrisk.refdata.toxicity import toxicity
 from ehrisk.risk.hj25_3_2019_transport import (
     LAND_USES,
     site_parameters,
+    soil_saturation,
     volatilisation_factors,
 )
 from ehrisk.risk.types import ScreeningLevel
@@ -211,6 +213,33 @@ def _select_tox(cas: Sequence[str], dataset: str) -> pd.DataFrame:
     return tox.loc[list(cas)]
 
 
+def _is_voc(tox: pd.DataFrame) -> np.ndarray:
+    """True where a substance takes the allocation factors of volatile organic compounds.
+
+    Column ``allocation_class`` of the toxicity dataset: ``voc`` for the substances GB
+    36600-2018 Tables 1 and 2 list under 挥发性有机物 (volatile organic compounds), ``other``
+    for the rest (inorganics, 半挥发性有机物, pesticides ...). A dataset without the column
+    (e.g. a user's own table) is treated as ``other`` only if it has no volatile substance;
+    otherwise the column is required, so that no VOC silently gets the larger factor.
+
+    References
+    ----------
+    HJ 25.3-2019, Annex G Table G.1: SAF and WAF for volatile organic compounds and for other
+    substances (values UNCONFIRMED, see ``exposure_factors_hj25_3_2019.csv``).
+    """
+    if "allocation_class" in tox.columns:
+        cls = tox["allocation_class"].fillna("").astype(str).str.strip()
+        bad = sorted(set(cls) - {"voc", "other"})
+        if bad:
+            raise ValueError(f"toxicity column allocation_class must be 'voc' or 'other'; "
+                             f"found {bad}")
+        return (cls == "voc").to_numpy()
+    if tox.get("volatile", pd.Series(False, index=tox.index)).astype(bool).any():
+        raise ValueError("toxicity dataset lacks column allocation_class ('voc'/'other'), "
+                         "needed for the HJ 25.3-2019 allocation factors SAF and WAF")
+    return np.zeros(len(tox), dtype=bool)
+
+
 def _check_pathways(pathways, allowed) -> tuple[str, ...]:
     pw = tuple(allowed if pathways is None else pathways)
     bad = [p for p in pw if p not in allowed]
@@ -243,7 +272,9 @@ def exposure_table(cas: Sequence[str], land_use: str = "first-class", pathways=N
     DataFrame
         One row per substance and pathway: ``cas, pathway, symbol, medium, route,
         exposure_ca, exposure_nc`` [kg/(kg·d) for soil, L/(kg·d) for groundwater],
-        ``sf`` [(mg/kg-day)^-1], ``rfd`` [mg/kg-day], ``allocation`` (SAF or WAF) [-].
+        ``sf`` [(mg/kg-day)^-1], ``rfd`` [mg/kg-day], ``allocation`` (SAF or WAF) [-]:
+        ``saf_voc``/``waf_voc`` for volatile organic compounds, ``saf``/``waf`` for other
+        substances (column ``allocation_class`` of the toxicity dataset).
     """
     all_pw = SOIL_PATHWAYS + GROUNDWATER_PATHWAYS
     pw = _check_pathways(pathways, all_pw)
@@ -260,6 +291,9 @@ def exposure_table(cas: Sequence[str], land_use: str = "first-class", pathways=N
     rt = route_toxicity(tox, ex)
     absd = tox["absd"].to_numpy(float)
     nc_rec = ex[receptors(land_use)["nc"]]
+    voc = _is_voc(tox)
+    saf = np.where(voc, nc_rec["saf_voc"], nc_rec["saf"])
+    waf = np.where(voc, nc_rec["waf_voc"], nc_rec["waf"])
     frames = []
     for p in pw:
         ca, nc = pathway_exposure(p, land_use, ex, site)
@@ -276,7 +310,7 @@ def exposure_table(cas: Sequence[str], land_use: str = "first-class", pathways=N
             "medium": medium, "route": route,
             "exposure_ca": ca * factor, "exposure_nc": nc * factor,
             "sf": rt["sf"][route], "rfd": rt["rfd"][route],
-            "allocation": nc_rec["saf"] if medium == "soil" else nc_rec["waf"],
+            "allocation": saf if medium == "soil" else waf,
         }))
     out = pd.concat(frames, ignore_index=True)
     for k in ("vf_suroa_kg_m3", "vf_suboa_kg_m3", "vf_subia_kg_m3", "vf_gwoa_l_m3",
@@ -405,6 +439,86 @@ def groundwater_risk(conc_mg_l, land_use: str = "first-class", pathways=None,
     return pd.concat([t.drop(columns=["_ca_sf", "_nc_rfd"]), tot], ignore_index=True)
 
 
+def soil_saturation_mg_kg(cas: str, land_use: str = "first-class",
+                          site: Mapping[str, float] | None = None,
+                          dataset: str = PARAMS) -> float:
+    """Soil saturation concentration Csat [mg/kg] of one substance.
+
+    Parameters
+    ----------
+    cas : str
+        CAS number of the toxicity dataset (its ``solubility_mg_l``, ``henry_dimensionless``,
+        ``koc_l_kg`` and ``kd_l_kg``).
+    land_use : {"first-class", "second-class"}
+        Selects the default site parameters when ``site`` is not given.
+    site : dict, optional
+        Full site parameters (from :func:`site_parameters`, possibly with overrides).
+    dataset : str
+        Toxicity dataset.
+
+    Returns
+    -------
+    float
+        Csat [mg/kg]; NaN where the dataset has no solubility (e.g. inorganics).
+
+    References
+    ----------
+    Csat = S/ρb·(Kd·ρb + θws + H'·θas): US EPA (1996) Soil Screening Guidance, Technical
+    Background Document, eq. 24; see
+    :func:`~ehrisk.risk.hj25_3_2019_transport.soil_saturation`.
+    """
+    p = dict(site) if site is not None else site_parameters(land_use)
+    row = _select_tox([cas], dataset).iloc[0]
+    return float(soil_saturation(row["solubility_mg_l"], row["henry_dimensionless"],
+                                 row["koc_l_kg"], row["kd_l_kg"], p))
+
+
+def melting_point_c(cas: str) -> float:
+    """Melting point [°C] from table ``melting_points`` (NaN when the table has no row).
+
+    References
+    ----------
+    ``src/ehrisk/refdata/tables/melting_points.csv`` (physical constants; UNCONFIRMED there).
+    """
+    t = load_table("melting_points", numeric=["melting_point_c"]).set_index("cas")
+    return float(t.loc[cas, "melting_point_c"]) if cas in t.index else float("nan")
+
+
+def saturation_cap(risk_based_mg_kg: float, csat_mg_kg: float, melting_c: float,
+                   soil_temp_c: float) -> tuple[float, bool | None, bool]:
+    """Apply the soil saturation limit to a risk-based soil level.
+
+    Following the US EPA RSL practice, the level is capped at Csat only for substances that
+    are liquid at soil temperature (melting point below ``soil_temp_c``): above Csat a liquid
+    forms a free phase and the partitioning models no longer apply. A solid above Csat is not
+    capped (no free liquid phase; the risk-based value stands), and neither is a substance
+    of unknown melting point, without Csat or without a risk-based value.
+
+    Parameters
+    ----------
+    risk_based_mg_kg, csat_mg_kg : float
+        Risk-based level and Csat [mg/kg] (NaN: none).
+    melting_c, soil_temp_c : float
+        Melting point and soil temperature [°C] (NaN melting point: unknown).
+
+    Returns
+    -------
+    tuple
+        ``(level [mg/kg], liquid (True/False/None if unknown), limited_by_saturation)``.
+
+    References
+    ----------
+    US EPA Regional Screening Levels User's Guide, soil saturation limit (Csat applied to
+    liquids only; UNCONFIRMED, the guide was not read here). GB 36600-2018 prints Csat for
+    toluene, styrene, 1,2-dichlorobenzene, 1,1,1-trichloroethane and the xylenes (liquids) and
+    risk-based values above Csat for PAHs, DDT and hexachlorobenzene (solids), the same rule.
+    """
+    liquid = None if not np.isfinite(melting_c) else bool(melting_c < soil_temp_c)
+    limited = bool(liquid and np.isfinite(csat_mg_kg) and np.isfinite(risk_based_mg_kg)
+                   and risk_based_mg_kg > csat_mg_kg)
+    return (float(csat_mg_kg) if limited else float(risk_based_mg_kg)), liquid, limited
+
+
 def screening_level(cas: str, medium: str = "soil", land_use: str = "first-class",
                     target_risk: float = 1e-6, target_hq: float = 1.0, pathways=None,
                     dataset: str = PARAMS, exposure_overrides=None,
@@ -431,14 +545,20 @@ def screening_level(cas: str, medium: str = "soil", land_use: str = "first-class
     Returns
     -------
     ScreeningLevel
-        ``cancer_sl`` = combined RCVS (RCVG), ``noncancer_sl`` = combined HCVS (HCVG), ``sl``
-        their minimum, ``unit`` ``"mg/kg"`` or ``"mg/L"``, ``params`` ``"hj25.3-2019"``;
-        ``details`` holds per-pathway values and the volatilisation factors.
+        ``cancer_sl`` = combined RCVS (RCVG), ``noncancer_sl`` = combined HCVS (HCVG),
+        ``risk_based_sl`` their minimum, ``unit`` ``"mg/kg"`` or ``"mg/L"``, ``params``
+        ``"hj25.3-2019"``; for soil also ``csat_mg_kg`` (soil saturation limit) and
+        ``limited_by_saturation``; ``sl`` = min(risk-based, Csat) for substances liquid at
+        soil temperature (:func:`saturation_cap`), else the risk-based value. ``details``
+        holds per-pathway values, the volatilisation factors, the melting point and
+        ``liquid_at_soil_temp``.
 
     References
     ----------
     HJ 25.3-2019, 8.1-8.2: RCVS = ACR / Σ(exposure_ca·SF), HCVS = RfD·SAF·AHQ summed in
-    harmonic form over pathways; the risk control value is the lower of the two.
+    harmonic form over pathways; the risk control value is the lower of the two. Soil
+    saturation limit: US EPA (1996) Soil Screening Guidance, TBD eq. 24 (see
+    :func:`soil_saturation_mg_kg`).
     """
     if medium == "soil":
         allowed, unit = SOIL_PATHWAYS, "mg/kg"
@@ -451,7 +571,15 @@ def screening_level(cas: str, medium: str = "soil", land_use: str = "first-class
     t = _risk_columns(t, np.ones(len(t)), target_risk, target_hq)
     tot = _totals(t, target_risk, target_hq).iloc[0]
     rcv, hcv = float(tot["rcv"]), float(tot["hcv"])
-    sl = float(np.nanmin([rcv, hcv])) if np.isfinite([rcv, hcv]).any() else float("nan")
+    risk_sl = float(np.nanmin([rcv, hcv])) if np.isfinite([rcv, hcv]).any() else float("nan")
+    sl, csat, limited, extra = risk_sl, None, None, {}
+    if medium == "soil":
+        site = site_parameters(land_use, **site_overrides)
+        csat = soil_saturation_mg_kg(cas, land_use, site, dataset)
+        mp = melting_point_c(cas)
+        sl, liquid, limited = saturation_cap(risk_sl, csat, mp, site["soil_temp_c"])
+        extra = {"melting_point_c": mp if np.isfinite(mp) else None,
+                 "soil_temp_c": site["soil_temp_c"], "liquid_at_soil_temp": liquid}
 
     def _f(x):
         x = float(x)
@@ -464,7 +592,10 @@ def screening_level(cas: str, medium: str = "soil", land_use: str = "first-class
         "vf": {k: _f(t[k].iloc[0]) for k in ("vf_suroa_kg_m3", "vf_suboa_kg_m3",
                                              "vf_subia_kg_m3", "vf_gwoa_l_m3", "vf_gwia_l_m3")},
         "dataset": dataset,
+        **extra,
     }
     return ScreeningLevel(cas=cas, medium=medium, receptor=land_use, cancer_sl=rcv,
                           noncancer_sl=hcv, sl=sl, unit=unit, params=PARAMS,
-                          target_risk=target_risk, target_hq=target_hq, details=details)
+                          target_risk=target_risk, target_hq=target_hq, details=details,
+                          risk_based_sl=risk_sl, csat_mg_kg=csat,
+                          limited_by_saturation=limited)

@@ -111,10 +111,11 @@ def effective_diffusivity(dair_cm2_s, dwater_cm2_s, henry, theta_a, theta_w, mq_
     mq_exp : float
         Millington-Quirk exponent [-] (3.33, table ``site_params_hj25_3_2019``).
     theta_total : float, optional
-        Total porosity θ in the denominator [-]; default θa + θw. The capillary zone and
-        the foundation cracks use the soil's total porosity 1 − ρb/ρs (as in ASTM E2081
-        RBCA); with θa + θw instead, GB 36600-2018 vapour-driven values are not reproduced
-        (about 20 % lower, docs/hj25_3.md).
+        Total porosity θ in the denominator [-]; default θa + θw of the layer. The
+        vadose-zone soil passes its θ = 1 − ρb/ρs (equal to θas + θws); the capillary zone
+        and the foundation cracks use their own θacap + θwcap and θacrack + θwcrack
+        (default), as the public calculator that cites HJ 25.3-2019 Annex G does
+        (docs/hj25_3.md, "Verification"). The standard's own equation was not read.
 
     References
     ----------
@@ -196,10 +197,9 @@ def volatilisation_factors(henry, dair_cm2_s, dwater_cm2_s, koc_l_kg, kd_l_kg=No
 
     ph = soil_phases(p)
     deff_s = effective_diffusivity(da_, dw_, h_, ph["theta_as"], ph["theta_ws"], mq)
-    deff_cap = effective_diffusivity(da_, dw_, h_, p["theta_acap"], p["theta_wcap"], mq,
-                                     theta_total=ph["theta"])
-    deff_crack = effective_diffusivity(da_, dw_, h_, p["theta_acrack"], p["theta_wcrack"], mq,
-                                       theta_total=ph["theta"])
+    # capillary zone and foundation cracks: the layer's own porosity θa + θw in the denominator
+    deff_cap = effective_diffusivity(da_, dw_, h_, p["theta_acap"], p["theta_wcap"], mq)
+    deff_crack = effective_diffusivity(da_, dw_, h_, p["theta_acrack"], p["theta_wcrack"], mq)
     deff_gws = p["lgw_cm"] / (p["hcap_cm"] / deff_cap + p["hv_cm"] / deff_s)
     ksw = partition_ksw(h_, koc_, kd, p)
     rho_b = p["rho_b_kg_dm3"]
@@ -249,3 +249,46 @@ def volatilisation_factors(henry, dair_cm2_s, dwater_cm2_s, koc_l_kg, kd_l_kg=No
         "df_ia_cm_s": np.full(h.shape, df_ia),
         "qs_cm3_s": np.full(h.shape, qs),
     }
+
+
+def soil_saturation(solubility_mg_l, henry, koc_l_kg, kd_l_kg=None,
+                    site: dict[str, float] | None = None) -> np.ndarray:
+    """Soil saturation concentration Csat [mg/kg] for arrays of substances.
+
+    The soil concentration at which the pore water reaches the aqueous solubility S, with the
+    sorbed and soil-gas phases in equilibrium; above it a free (non-aqueous) phase forms and
+    the linear partitioning of the vapour and leaching models no longer holds.
+
+    Parameters
+    ----------
+    solubility_mg_l : array_like
+        Aqueous solubility S [mg/L]; NaN gives NaN (no saturation limit computed).
+    henry : array_like
+        Dimensionless Henry constant H' [-]; NaN is taken as 0 (no gas phase).
+    koc_l_kg : array_like
+        Organic-carbon partition coefficient [L/kg].
+    kd_l_kg : array_like, optional
+        Soil-water distribution coefficient [L/kg] (NaN = use Koc·foc).
+    site : dict, optional
+        From :func:`site_parameters` (first-class defaults if omitted).
+
+    Returns
+    -------
+    ndarray
+        Csat [mg/kg] = S·Ksw = S/ρb·(Kd·ρb + θws + H'·θas), with Ksw of :func:`partition_ksw`
+        (S in mg/L, ρb in kg/L, Kd in L/kg).
+
+    References
+    ----------
+    US EPA (1996) Soil Screening Guidance: Technical Background Document, EPA/540/R-95/128,
+    equation 24 (Csat); US EPA Regional Screening Levels User's Guide, soil saturation limit
+    (same form). Not read in HJ 25.3-2019 (UNCONFIRMED whether the standard prints it); GB
+    36600-2018's screening values for toluene, styrene, 1,2-dichlorobenzene and others equal
+    this value with the HJ 25.3-2019 Annex G soil defaults (docs/hj25_3.md).
+    """
+    p = site_parameters("first-class") if site is None else site
+    s = np.asarray(solubility_mg_l, dtype=float)
+    h = np.asarray(henry, dtype=float)
+    h = np.where(np.isfinite(h), h, 0.0)
+    kd = np.full(s.shape, np.nan) if kd_l_kg is None else np.asarray(kd_l_kg, dtype=float)
+    return s * partition_ksw(h, koc_l_kg, kd, p)

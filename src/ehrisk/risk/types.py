@@ -31,6 +31,13 @@ class ScreeningLevel:
     target_risk, target_hq : float
     details : dict
         Per-pathway levels and intermediate factors (e.g. VF, PEF), for the report.
+    risk_based_sl : float, optional
+        The risk-based level before any saturation cap [unit] (HJ 25.3 sets it; None where
+        the method does not report it separately).
+    csat_mg_kg : float, optional
+        Soil saturation limit Csat [mg/kg] (HJ 25.3 soil; None where not computed).
+    limited_by_saturation : bool, optional
+        True where ``sl`` is Csat rather than the risk-based level (None: not assessed).
     """
 
     cas: str
@@ -44,10 +51,13 @@ class ScreeningLevel:
     target_risk: float = 1e-6
     target_hq: float = 1.0
     details: dict = field(default_factory=dict)
+    risk_based_sl: float | None = None
+    csat_mg_kg: float | None = None
+    limited_by_saturation: bool | None = None
 
     def as_dict(self) -> dict:
         d = asdict(self)
-        for k in ("cancer_sl", "noncancer_sl", "sl"):
+        for k in ("cancer_sl", "noncancer_sl", "sl", "risk_based_sl", "csat_mg_kg"):
             if isinstance(d[k], float) and math.isnan(d[k]):
                 d[k] = None
         return d
