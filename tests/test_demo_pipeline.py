@@ -105,3 +105,43 @@ def test_demo_forecast_aqhi_and_evaluation(demo_run):
     lead1 = ev["model"]["lead_days"]["1"]["station_mean"]
     assert 0 < lead1["single_grade_accuracy"] <= lead1["two_grade_accuracy"] <= 1
     assert ev["test_period"][1] == "2025-12-31"
+
+
+def test_demo_overview_links_every_output(demo_run):
+    """The overview page (issue 10) links every file the run's steps wrote, the study file,
+    provenance.json and the database, and every link resolves to a file that exists."""
+    from html.parser import HTMLParser
+    from pathlib import Path
+    from urllib.parse import unquote
+
+    _, out = demo_run
+    page = out / "overview.html"
+    hrefs: list[str] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                hrefs.extend(v for k, v in attrs if k == "href")
+
+    Links().feed(page.read_text(encoding="utf-8"))
+    targets = {(page.parent / unquote(h)).resolve() for h in hrefs}
+    assert hrefs and all("://" not in h and not h.startswith("/") for h in hrefs)
+    assert all(t.is_file() for t in targets), [t for t in targets if not t.is_file()]
+    prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+    outputs = {Path(p).resolve() for s in prov["steps"] for p in s.get("outputs", [])}
+    assert outputs and outputs <= targets, outputs - targets
+    for name in ("provenance.json", "demo_study.toml", "ehrisk.sqlite"):
+        assert (out / name).resolve() in targets
+
+
+def test_demo_forecast_points_strictly_inside_intervals(demo_run):
+    """Every forecast row (stations and city): aqi_lo < aqi < aqi_hi (the interval is built
+    around the point forecast); the evaluation compares the model with persistence."""
+    _, out = demo_run
+    fc = pd.read_csv(out / "forecast" / "forecast.csv")
+    assert (fc["aqi_lo"] < fc["aqi"]).all() and (fc["aqi"] < fc["aqi_hi"]).all(), fc
+    ev = json.loads((out / "forecast" / "evaluation.json").read_text(encoding="utf-8"))
+    sk = ev["skill"]["1"]
+    assert set(ev) >= {"persistence", "skill", "cautions"}
+    assert bool(ev["cautions"]) == bool(sk["worse"])
+    assert 0 < ev["model"]["lead_days"]["1"]["station_mean"]["interval_coverage"] <= 1

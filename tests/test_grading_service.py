@@ -120,13 +120,24 @@ def test_attributable_risk_and_whatifs_from_product():
 
 def test_writer_csv(tmp_path):
     inv = tiny_inventory()
-    out, _ = run_service("grading", inv, GradingSettings(), Products(), StepContext(),
-                         out_dir=tmp_path)
+    out, res = run_service("grading", inv, GradingSettings(), Products(), StepContext(),
+                           out_dir=tmp_path)
     names = sorted(p.split("/")[-1] for p in out.outputs)
-    assert names == ["hj941_levels.csv", "problem_lists.csv", "risk_codes.csv",
-                     "supervision_list.csv", "whitelist.csv"]
+    assert names == ["grading_lists.pdf", "grading_lists.xlsx", "hj941_levels.csv",
+                     "problem_lists.csv", "risk_codes.csv", "supervision_list.csv",
+                     "whitelist.csv"]
     raw = (tmp_path / "grading" / "risk_codes.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "甲醛厂".encode() in raw
+    # the document: Chinese header with the extract's name in brackets, names beside codes,
+    # code labels, integers without ".0"
+    head, first = raw.decode("utf-8-sig").splitlines()[:2]
+    assert head.startswith("统一社会信用代码（credit_code）,企业名称（name_zh）,风险码（code）")
+    codes = res.payload.codes.set_index("credit_code")
+    cells = first.split(",")
+    assert cells[2] == {"red": "红码", "yellow": "黄码", "green": "绿码"}[
+        codes.loc[cells[0], "code"]]
+    rank = head.split(",").index("风险码序号（code_rank）")
+    assert cells[rank] == str(int(codes.loc[cells[0], "code_rank"]))
 
 
 def test_database_history_and_extract(tmp_path):

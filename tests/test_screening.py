@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ehrisk.errors import InputError
-from ehrisk.refdata import table_names
 from ehrisk.screening import (
     SubstanceCatalog,
     assign_tiers,
@@ -144,7 +143,9 @@ def test_score_matches_hand_calculation(catalog, weights):
     assert res.table["cas"].tolist()[:2] == ["71-43-2", "7440-43-9"]
     reason = t.loc["71-43-2", "reason_zh"]
     assert reason.startswith("苯：") and "97.5" in reason and "20 万" in reason
-    assert "优先控制化学品名录（第二批）" in reason and reason.endswith("占总分 98.0%）")
+    assert "优先控制化学品名录（第二批）" in reason and "（第 1 位，占总分 98.0%）" in reason
+    # benzene is the only substance emitted to air: first of the air views
+    assert reason.endswith("入选依据：大气致癌第 1 位、大气非致癌第 1 位、总分累计占比")
     assert "benzene" in t.loc["71-43-2", "reason_en"]
 
 
@@ -355,7 +356,8 @@ def test_cli_json_shape_and_files(fixture_cli, tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "priority_list.xlsx", read_only=True)
-    assert wb.sheetnames == ["优先控制污染物清单", "substances", "stability", "weights"]
+    assert wb.sheetnames == ["优先控制污染物清单", "分介质分终点排名", "substances", "stability",
+                             "weights"]
     assert json.loads((out / "priority_list.json").read_text(encoding="utf-8"))["tiers"]
 
 
@@ -433,10 +435,6 @@ def test_cli_population_grid(fixture_cli, tmp_path):
 
 # ----------------------------------------------------------------------------- real tables
 
-REAL = {"toxicity_epa_rsl", "chemicals", "chemical_lists"} <= set(table_names())
-
-
-@pytest.mark.skipif(not REAL, reason="packaged toxicity/chemicals tables not present yet")
 def test_real_tables_benzene_vs_toluene(cli, tmp_path):
     # Same amount and population: benzene (TW_inh 97.5) must outrank toluene (RfC 5 mg/m3:
     # TW 0.35). Formaldehyde is on 有毒有害大气污染物名录（2018年）(11 items, incl. 甲醛), so it
@@ -458,7 +456,6 @@ def test_real_tables_benzene_vs_toluene(cli, tmp_path):
 
 # ----------------------------------------------------------------------------- service = CLI
 
-@pytest.mark.skipif(not REAL, reason="packaged toxicity/chemicals tables not present yet")
 @pytest.mark.parametrize("population", ["table", "grid"])
 def test_service_list_equals_the_file_screening(tmp_path, population):
     """The screening service on the inventory built from the files (what ``ehrisk screen``

@@ -22,6 +22,12 @@ def test_t_per_year_to_g_per_s():
     assert float(units.g_s_to_t_yr(1.0)) == pytest.approx(31.536)
 
 
+def test_t_yr_to_kg_yr():
+    # 1 t = 1000 kg (SI): 450 000 t/yr is 4.5e8 kg/yr
+    assert float(units.t_yr_to_kg_yr(450_000.0)) == 4.5e8
+    assert float(units.t_yr_to_kg_yr(units.to_t_yr(150.0, "kg/a"))) == pytest.approx(150.0)
+
+
 def test_to_t_yr_units_and_unknown_unit():
     assert float(units.to_t_yr(500, "kg/yr")) == pytest.approx(0.5)
     assert float(units.to_t_yr(2, "吨/年")) == pytest.approx(2)

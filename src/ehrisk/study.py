@@ -60,6 +60,10 @@ class Inputs(Section):
                                                        "deaths by cause, pollutants, weather; "
                                                        "Chinese or English headers) for the "
                                                        "response model and health impact.")
+    accept_outliers: bool = Field(False, description="Use emission amounts of the 'emissions' "
+                                                     "file that the plausibility check flags "
+                                                     "as likely unit slips (they are then "
+                                                     "listed as warnings of the run).")
 
 
 class DatabaseSettings(Section):
@@ -149,7 +153,7 @@ def input_paths(settings: BaseModel, base_dir: Path) -> dict[str, Path]:
     out = {}
     for name in Inputs.model_fields:
         value = getattr(settings.inputs, name)
-        if value is None:
+        if value is None or isinstance(value, bool):
             continue
         p = Path(value)
         p = p if p.is_absolute() else base_dir / p
@@ -230,7 +234,15 @@ def run_study(settings: BaseModel, base_dir: Path, out_dir: Path | None = None,
     try:
         if progress:
             progress("inventory", 0, 1)
+        checked: list[str] = []
+        if "emissions" in files:   # likely unit slips refused before anything runs
+            from ehrisk.services.screening import check_emission_file
+
+            checked = check_emission_file(files["emissions"], settings.database.year,
+                                          accept_outliers=settings.inputs.accept_outliers)
         inv = build_inventory(settings, base_dir, out, engine, files)
+        if checked:
+            inv.warnings.extend(checked)
         store_engine = engine if inv.source in ("demo", "database") else None
         sections = {}
         for name in SERVICES:
@@ -241,6 +253,8 @@ def run_study(settings: BaseModel, base_dir: Path, out_dir: Path | None = None,
                 continue
             if name == "risk" and "concentrations" in files and sec.concentrations is None:
                 sec = sec.model_copy(update={"concentrations": str(files["concentrations"])})
+            if getattr(sec, "issuer", "absent") is None and settings.study.issuer:
+                sec = sec.model_copy(update={"issuer": settings.study.issuer})
             sections[name] = sec
         run_engine = engine
         if run_engine is None:

@@ -55,6 +55,11 @@ def g_s_to_t_yr(x):
     return np.asarray(x, dtype=float) * SECONDS_PER_YEAR / G_PER_T
 
 
+def t_yr_to_kg_yr(x):
+    """Tonnes per year -> kilograms per year."""
+    return np.asarray(x, dtype=float) * G_PER_T / G_PER_KG
+
+
 # Mass-per-year units accepted on input, as factors to tonnes per year.
 MASS_PER_YEAR_TO_T = {
     "t/yr": 1.0, "t/a": 1.0, "t": 1.0, "吨/年": 1.0, "吨": 1.0,

@@ -52,7 +52,7 @@ def test_load_demo_then_reload_is_unchanged(engine, small_region):
 def test_enterprise_file_docx_and_pdf(engine, small_region, tmp_path):
     from docx import Document
 
-    from ehrisk.reports.enterprise_file import cjk_font, write_file
+    from ehrisk.reports.enterprise_file import write_file
 
     with session_scope(engine) as s:
         load_demo(s, small_region, observations="none")
@@ -65,12 +65,11 @@ def test_enterprise_file_docx_and_pdf(engine, small_region, tmp_path):
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert code in cells
     assert len(doc.inline_shapes) == 1            # the location map
-    if cjk_font() is None:
-        pytest.skip("no CJK font (fonts-noto-cjk) for the PDF")
-    with session_scope(engine) as s:
-        res = write_file(s, code, tmp_path / "f.pdf", pdf_engine="matplotlib")
+    with session_scope(engine) as s:     # the packaged font: no system font needed
+        res = write_file(s, code, tmp_path / "f.pdf")
     data = (tmp_path / "f.pdf").read_bytes()
-    assert data.startswith(b"%PDF") and b"CJK" in data   # the CJK font is embedded
+    assert res["engine"] == "reportlab"
+    assert data.startswith(b"%PDF") and b"NotoSansSC-Regular" in data   # SC face embedded
 
 
 def test_migrations_head_and_guard(db_url):

@@ -36,8 +36,15 @@ from ehrisk.air.forecast_data import (
     design_matrix,
     targets,
 )
-from ehrisk.air.forecast_eval import evaluate_pairs
+from ehrisk.air.forecast_eval import (
+    evaluate_pairs,
+    persistence_cautions,
+    skill_against_persistence,
+)
 from ehrisk.air.forecast_model import (
+    LEARNING_RATE,
+    MAX_BINS,
+    MAX_LEAF_NODES,
     MIN_TRAINING_DAYS,
     GbmForecaster,
     InsufficientHistory,
@@ -50,6 +57,7 @@ __all__ = ["InsufficientHistory", "MIN_TRAINING_DAYS", "evaluate_holdout", "fore
 
 MAX_LEAD_DAYS = 7
 CITY = "city"
+BASELINES = ("persistence", "plain_gbm")
 MET_ASSUMPTION = ("meteorology of the days after the data end is not known: the last observed "
                   "day's meteorology is assumed to persist (用最后一日观测气象代替气象预报); "
                   "replace with a meteorological forecast for operational use")
@@ -88,9 +96,13 @@ def _check_leads(lead_days: Sequence[int]) -> list[int]:
 
 
 def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int] = (1,),
-                     edition: str | None = None, test_until=None, baselines: bool = True,
+                     edition: str | None = None, test_until=None,
+                     baselines: bool | Sequence[str] = True,
                      range_half_width: float = 0.25, seed: int = 0, max_iter: int = 600,
-                     progress: Callable[[str], None] | None = None) -> dict:
+                     progress: Callable[[str], None] | None = None,
+                     learning_rate: float = LEARNING_RATE, max_bins: int = MAX_BINS,
+                     max_leaf_nodes: int = MAX_LEAF_NODES,
+                     daily: tuple[pd.DataFrame, str] | None = None) -> dict:
     """Train on target days up to ``train_until`` and score forecasts of the later days.
 
     Parameters
@@ -104,8 +116,10 @@ def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int]
         Lead times [d] to evaluate (1 = next day).
     edition : str or None
         HJ 633 edition of AQI and grades (None: the edition in force at the end of the data).
-    baselines : bool
-        Also score persistence and the plain gradient-boosting model.
+    baselines : bool or sequence of str
+        Baselines to score as well: True for both ``persistence`` and ``plain_gbm`` (the
+        plain gradient-boosting model), False for none, or a list of those names.
+        Persistence costs nothing and gives the skill and cautions.
     range_half_width : float
         Relative half-width of the issued AQI range [-] for the AQI range accuracy.
     seed : int
@@ -114,6 +128,11 @@ def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int]
         Boosting iterations of the AQI models (:class:`GbmForecaster`).
     progress : callable or None
         Called with a short message before each model fit (for a progress display).
+    learning_rate, max_bins, max_leaf_nodes :
+        Of the models (:class:`GbmForecaster`).
+    daily : (DataFrame, str) or None
+        The result of :func:`prepare_daily` for ``hourly`` and ``edition`` when the caller
+        has it already (it is then not computed again).
 
     Raises
     ------
@@ -128,10 +147,14 @@ def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int]
     dict
         ``edition``, ``train_until``, ``test_period``, ``model`` (scores of
         :func:`ehrisk.air.forecast_eval.evaluate_pairs`) and, with ``baselines``,
-        ``persistence`` and ``plain_gbm``; ``pairs`` holds the forecast-observation table.
+        ``persistence`` and ``plain_gbm``; with persistence also ``skill``
+        (:func:`ehrisk.air.forecast_eval.skill_against_persistence`) and ``cautions`` (a list
+        of sentences, empty when the model beats persistence on every score); ``pairs``
+        holds the forecast-observation table (with the prediction interval).
     """
     leads = _check_leads(lead_days)
-    daily, ed = prepare_daily(hourly, edition)
+    base_names = _baselines(baselines)
+    daily, ed = daily if daily is not None else prepare_daily(hourly, edition)
     t_split = pd.Timestamp(train_until)
     t_end = pd.Timestamp(test_until) if test_until is not None else daily["date"].max()
     frames = {"model": [], "persistence": [], "plain_gbm": []}
@@ -144,16 +167,21 @@ def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int]
         have = int(meta.loc[train & Y["aqi"].notna().to_numpy(), "target_date"].nunique())
         if have < MIN_TRAINING_DAYS:
             first = daily["date"].min().date()
+            hold = int((t_end - t_split).days)
             raise InsufficientHistory(have, MIN_TRAINING_DAYS, (
                 f"hold-out evaluation: the data run from {first} to {t_end.date()} "
                 f"({int((t_end - daily['date'].min()).days) + 1} days) and training ends "
                 f"{t_split.date()}, which leaves {have} training days for lead {k} d; "
-                "use a shorter hold-out or a longer history"))
+                f"a {hold}-day hold-out needs at least {hold + MIN_TRAINING_DAYS + k} days "
+                f"of observations ({MIN_TRAINING_DAYS} + {k} before it); use a shorter "
+                "hold-out or a longer history / 历史数据不足以留出评估期"))
         if test.sum() == 0:
             raise ValueError(f"no observed days after {t_split.date()} to evaluate")
         if progress:
             progress(f"lead {k} d: fitting gradient-boosting models")
-        model = GbmForecaster(edition=ed, seed=seed, max_iter=max_iter).fit(
+        model = GbmForecaster(edition=ed, seed=seed, max_iter=max_iter,
+                              learning_rate=learning_rate, max_bins=max_bins,
+                              max_leaf_nodes=max_leaf_nodes).fit(
             X[train], Y.loc[train, "aqi"], Y.loc[train, list(DAILY_POLLUTANTS)],
             target_dates=meta.loc[train, "target_date"].to_numpy())
         pred = model.predict(X[test])
@@ -165,12 +193,13 @@ def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int]
                                            aqi_hi=pred["aqi_hi"].to_numpy(),
                                            primary_forecast=pred["primary_pollutant"]
                                            .to_numpy()))
-        if baselines:
+        if "persistence" in base_names:
             persist = X.loc[test, "d0_aqi"].to_numpy()
             prim = daily.sort_values(["station", "date"]).reset_index(drop=True)
             frames["persistence"].append(base.assign(
                 aqi_forecast=persist,
                 primary_forecast=prim.loc[test, "primary_pollutant"].fillna("").to_numpy()))
+        if "plain_gbm" in base_names:
             if progress:
                 progress(f"lead {k} d: fitting the plain baseline")
             plain = fit_plain(X[train], Y.loc[train, "aqi"], seed=seed)
@@ -183,13 +212,25 @@ def evaluate_holdout(hourly: pd.DataFrame, train_until, lead_days: Sequence[int]
                                 "meteorological forecast (perfect prognosis)"}
     pairs = pd.concat(frames["model"], ignore_index=True)
     out["model"] = evaluate_pairs(pairs, ed, range_half_width)
-    if baselines:
-        out["persistence"] = evaluate_pairs(pd.concat(frames["persistence"]), ed,
-                                            range_half_width)
-        out["plain_gbm"] = evaluate_pairs(pd.concat(frames["plain_gbm"]), ed,
-                                          range_half_width)
+    for name in base_names:
+        out[name] = evaluate_pairs(pd.concat(frames[name]), ed, range_half_width)
+    if "persistence" in base_names:
+        out["skill"] = skill_against_persistence(out["model"], out["persistence"])
+        out["cautions"] = persistence_cautions(out["skill"])
     out["pairs"] = pairs
     return out
+
+
+def _baselines(baselines) -> tuple[str, ...]:
+    if baselines is True:
+        return BASELINES
+    if baselines is False or baselines is None:
+        return ()
+    names = tuple(baselines)
+    bad = [b for b in names if b not in BASELINES]
+    if bad:
+        raise ValueError(f"unknown baseline(s) {bad}; known: {', '.join(BASELINES)}")
+    return names
 
 
 def _grade_columns(aqi, edition: str) -> pd.DataFrame:
@@ -293,7 +334,9 @@ def daily_aqhi_forecast(fc: pd.DataFrame, method=DAILY_AQHI_METHOD) -> pd.DataFr
 def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = None,
                    interval: float = 0.8, seed: int = 0, max_iter: int = 600,
                    progress: Callable[[str], None] | None = None,
-                   aqhi_method=DAILY_AQHI_METHOD) -> pd.DataFrame:
+                   aqhi_method=DAILY_AQHI_METHOD, learning_rate: float = LEARNING_RATE,
+                   max_bins: int = MAX_BINS, max_leaf_nodes: int = MAX_LEAF_NODES,
+                   daily: tuple[pd.DataFrame, str] | None = None) -> pd.DataFrame:
     """Forecast the ``days`` days after the last day of the data, per station and city.
 
     Models are trained on all the data for each lead time; the issue day is the last day
@@ -313,6 +356,10 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
         Boosting iterations of the AQI models.
     aqhi_method : str or ehrisk.air.aqhi_set.CoefficientSet
         Daily AQHI (:func:`daily_aqhi_set`; checked before any model is fitted).
+    learning_rate, max_bins, max_leaf_nodes :
+        Of the models (:class:`GbmForecaster`).
+    daily : (DataFrame, str) or None
+        :func:`prepare_daily` of ``hourly`` when the caller has it already.
 
     Raises
     ------
@@ -327,13 +374,17 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
         category_en, primary_pollutant``, the daily AQHI (``aqhi``, ``aqhi_category_zh/en``,
         ``aqhi_method``; see :func:`daily_aqhi_forecast`) and forecast daily pollutants
         [ug/m3; CO mg/m3].
+        The station interval is the split-conformal interval around the point forecast
+        (:class:`ehrisk.air.forecast_model.GbmForecaster`), so it contains the point; the AQI
+        is rounded up (as HJ 633 rounds IAQI), the lower bound down and the upper bound up.
         City rows (``area == "city"``) take the AQI of the mean forecast concentrations over
-        stations (HJ 633: city values from the mean of the city's stations) and the mean
-        interval bounds.
+        stations (HJ 633: city values from the mean of the city's stations) and the stations'
+        relative interval (the mean over stations of log(bound / point)) around it; that
+        interval is not calibrated on city values.
     """
     leads = _check_leads(range(1, int(days) + 1))
     aqhi_cs = daily_aqhi_set(aqhi_method)
-    daily, ed = prepare_daily(hourly, edition)
+    daily, ed = daily if daily is not None else prepare_daily(hourly, edition)
     last = daily["date"].max()
     rows = []
     for k in leads:
@@ -349,7 +400,9 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
                 f"observations are needed for {len(leads)} days ahead"))
         if progress:
             progress(f"lead {k} d: fitting")
-        model = GbmForecaster(edition=ed, interval=interval, seed=seed, max_iter=max_iter).fit(
+        model = GbmForecaster(edition=ed, interval=interval, seed=seed, max_iter=max_iter,
+                              learning_rate=learning_rate, max_bins=max_bins,
+                              max_leaf_nodes=max_leaf_nodes).fit(
             X[train], Y.loc[train, "aqi"], Y.loc[train, list(DAILY_POLLUTANTS)],
             target_dates=meta.loc[train, "target_date"].to_numpy())
         issue = (meta["issue_date"] == last).to_numpy()
@@ -368,16 +421,20 @@ def forecast_ahead(hourly: pd.DataFrame, days: int = 3, edition: str | None = No
         pred.insert(0, "area", meta.loc[issue, "station"].to_numpy())
         rows.append(pred)
     st = pd.concat(rows, ignore_index=True)
+    st["log_lo"] = np.log(st["aqi_lo"] / st["aqi"])
+    st["log_hi"] = np.log(st["aqi_hi"] / st["aqi"])
     city = st.groupby(["issue_date", "target_date", "lead_days"], as_index=False)[
-        [*DAILY_POLLUTANTS, "aqi_lo", "aqi_hi"]].mean()
+        [*DAILY_POLLUTANTS, "log_lo", "log_hi"]].mean()
     ca = daily_aqi_frame(city, ed)
-    city["aqi"] = ca["aqi"].to_numpy()
+    city["aqi"] = ca["aqi"].to_numpy(dtype=float)
+    city["aqi_lo"] = city["aqi"] * np.exp(city["log_lo"])
+    city["aqi_hi"] = city["aqi"] * np.exp(city["log_hi"])
     city["primary_pollutant"] = ca["primary_pollutant"].to_numpy()
     city["area"] = CITY
-    out = pd.concat([st, city], ignore_index=True)
+    out = pd.concat([st, city], ignore_index=True).drop(columns=["log_lo", "log_hi"])
     out["aqi"] = np.ceil(out["aqi"])
-    out["aqi_lo"] = np.floor(np.minimum(out["aqi_lo"], out["aqi"]))
-    out["aqi_hi"] = np.ceil(np.maximum(out["aqi_hi"], out["aqi"]))
+    out["aqi_lo"] = np.floor(out["aqi_lo"])
+    out["aqi_hi"] = np.ceil(out["aqi_hi"])
     out = pd.concat([out, _grade_columns(out["aqi"], ed)], axis=1)
     out = pd.concat([out, daily_aqhi_forecast(out, aqhi_cs)], axis=1)
     cols = ["area", "issue_date", "target_date", "lead_days", "aqi", "aqi_lo", "aqi_hi",

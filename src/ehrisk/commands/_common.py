@@ -33,8 +33,19 @@ def print_table(rows: list[dict], title: str | None = None, columns: list[str] |
     for c in cols:
         t.add_column(str(c))
     for r in rows:
-        t.add_row(*(_fmt(r.get(c)) for c in cols))
+        t.add_row(*(fmt_coord(r.get(c)) if str(c) in COORD_COLUMNS else _fmt(r.get(c))
+                    for c in cols))
     console.print(t)
+
+
+COORD_COLUMNS = frozenset({"lon", "lat", "longitude", "latitude"})
+"""Columns printed as degrees to six decimals (about 0.1 m), never rounded to 3 figures."""
+
+
+def fmt_coord(v: Any) -> str:
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+        return f"{v:.6f}"
+    return _fmt(v)
 
 
 def _fmt(v: Any) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from ehrisk.commands._common import console, print_json, print_table
+from ehrisk.commands._common import COORD_COLUMNS, console, fmt_coord, print_json, print_table
 from ehrisk.errors import EhriskError, InputError
 
 DB_OPT = typer.Option(None, "--db", help="Database: SQLite file path or postgresql://user:pw@"
@@ -136,6 +136,10 @@ def _import(kind: str = typer.Argument(..., help=f"What the file holds: {KINDS_H
             replace: bool = typer.Option(False, "--replace", help="Rows of the enterprises in "
                                          "the file that the file no longer has are deleted."),
             dry_run: bool = typer.Option(False, "--dry-run", help="Validate only."),
+            accept_outliers: bool = typer.Option(
+                False, "--accept-outliers", help="Import emission amounts flagged as orders of "
+                "magnitude above comparable enterprises (likely unit slips) anyway; the "
+                "acceptance is kept in the change history."),
             as_json: bool = JSON_OPT) -> None:
     """导入 / import a file: all rows or none; re-importing changes nothing."""
     from ehrisk.store import kinds as K
@@ -146,10 +150,16 @@ def _import(kind: str = typer.Argument(..., help=f"What the file holds: {KINDS_H
     except KeyError as exc:
         raise InputError.single("<kind>", str(exc).strip("'\"")) from None
     res = import_file(_engine(db), kind, file, crs=crs, tz=tz, sheet=sheet, user=user,
-                      reason=reason, replace_children=replace, dry_run=dry_run)
+                      reason=reason, replace_children=replace, dry_run=dry_run,
+                      accept_outliers=accept_outliers)
     if as_json:
         print_json(res)
         return
+    for o in res.get("accepted_outliers", []):
+        console.print(f"warning: accepted implausible amount (--accept-outliers) / 已接受异常值: "
+                      f"{o['credit_code']} {o['cas']} {o['medium']} {o['amount_t_yr']:.6g} t/yr "
+                      f"= {o['amount_kg_yr']:.6g} kg/yr, {o['orders']:.1f} orders above "
+                      f"{o['basis']}", highlight=False)
     if dry_run:
         console.print(f"{file}: {res['rows']} rows, no problems (nothing written)")
     elif res["inserted"] + res["updated"] + res["deleted"] == 0:
@@ -238,7 +248,8 @@ def ent_show(code: str, db: str = DB_OPT,
         print_json(state)
         return
     e = state["enterprises"][0]
-    print_table([{"field": k, "value": v} for k, v in e.items()],
+    print_table([{"field": k, "value": fmt_coord(v) if k in COORD_COLUMNS else v}
+                 for k, v in e.items()],
                 title=f"{e['name']}" + (f" as of {as_of}" if as_of else ""))
     for kname in ("stacks", "outfalls", "storages", "inspections", "problems"):
         if state.get(kname):
@@ -290,7 +301,10 @@ def ent_file(code: str,
              fmt: str = typer.Option("docx", "--format", help="docx | pdf (when -o not given)"),
              db: str = DB_OPT,
              as_of: str = typer.Option(None, "--as-of", help="As it stood then (YYYY-MM-DD)."),
-             pdf_engine: str = typer.Option("auto", help="auto | libreoffice | matplotlib"),
+             pdf_engine: str = typer.Option("auto", help="auto (= reportlab) | reportlab | "
+                                            "libreoffice"),
+             issuer: str = typer.Option(None, "--issuer", help="Issuing unit on the cover "
+                                        "(编制单位); a blank line to fill in when omitted."),
              as_json: bool = JSON_OPT) -> None:
     """一企一档 / write the per-enterprise file as DOCX or PDF."""
     from ehrisk.reports.enterprise_file import write_file
@@ -298,7 +312,8 @@ def ent_file(code: str,
 
     out = output or Path(f"{code.upper()}.{fmt}")
     with session_scope(_engine(db)) as s:
-        res = write_file(s, code, out, as_of=_parse_when(as_of), pdf_engine=pdf_engine)
+        res = write_file(s, code, out, as_of=_parse_when(as_of), pdf_engine=pdf_engine,
+                         issuer=issuer)
     if as_json:
         print_json(res)
     else:

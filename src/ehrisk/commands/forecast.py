@@ -94,6 +94,12 @@ def register(app: typer.Typer) -> None:
                                        help="Also score persistence and a plain GBM."),
         seed: int = typer.Option(0, "--seed"),
         max_iter: int = typer.Option(600, "--max-iter", min=20, help="Boosting iterations."),
+        learning_rate: float = typer.Option(0.04, "--learning-rate", min=0.001, max=1.0,
+                                            help="Learning rate of the AQI models."),
+        max_bins: int = typer.Option(255, "--max-bins", min=8, max=255,
+                                     help="Histogram bins per feature."),
+        max_leaf_nodes: int = typer.Option(31, "--max-leaf-nodes", min=2, max=255,
+                                           help="Leaves per tree."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON only."),
     ) -> None:
         """Train up to --train-until and score forecasts of the later days (预报效果评估)."""
@@ -106,7 +112,9 @@ def register(app: typer.Typer) -> None:
         try:
             res = evaluate_holdout(hourly, t, lead_days, edition=_standard(standard),
                                    baselines=baselines, range_half_width=range_half_width,
-                                   seed=seed, max_iter=max_iter, progress=_progress(json_out))
+                                   seed=seed, max_iter=max_iter, progress=_progress(json_out),
+                                   learning_rate=learning_rate, max_bins=max_bins,
+                                   max_leaf_nodes=max_leaf_nodes)
         except ValueError as exc:
             raise EhriskError(str(exc)) from None
         res.pop("pairs")
@@ -125,6 +133,11 @@ def register(app: typer.Typer) -> None:
                         "single_grade_accuracy", "two_grade_accuracy", "aqi_range_accuracy",
                         "primary_pollutant_accuracy", "bias", "rmse")}})
         print_table(rows, title="mean over stations / 各站平均")
+        for msg in res.get("cautions", []):
+            console.print(f"[bold yellow]{msg}[/]", highlight=False)
+        if "skill" in res and not res["cautions"]:
+            console.print("the model beats persistence on RMSE and grade accuracy at every "
+                          "lead / 各预报时效模型均优于持续性预报", highlight=False)
 
     from ehrisk.commands._options import option, section_from_options
     from ehrisk.services.air import ForecastSettings as S
@@ -142,6 +155,9 @@ def register(app: typer.Typer) -> None:
         holdout_days: int = option(S, "holdout_days"),
         seed: int = typer.Option(0, "--seed"),
         max_iter: int = option(S, "max_iter", min=20),
+        learning_rate: float = option(S, "learning_rate"),
+        max_bins: int = option(S, "max_bins", min=8, max=255),
+        max_leaf_nodes: int = option(S, "max_leaf_nodes", min=2, max=255),
         aqhi_method: str = option(S, "aqhi_method"),
         aqhi_coefficients: Path = option(S, "aqhi_coefficients"),
         db: str = typer.Option(None, "--db", help="Database that records the run (SQLite "
@@ -166,7 +182,8 @@ def register(app: typer.Typer) -> None:
         # checked before any data are read or models fit
         settings = section_from_options(
             S, days=days, standard=standard, warnings=warnings, evaluate=evaluate,
-            holdout_days=holdout_days, max_iter=max_iter,
+            holdout_days=holdout_days, max_iter=max_iter, learning_rate=learning_rate,
+            max_bins=max_bins, max_leaf_nodes=max_leaf_nodes,
             aqhi_method=None if aqhi_coefficients is not None else aqhi_method,
             aqhi_coefficients=None if aqhi_coefficients is None else str(aqhi_coefficients))
         inv = _inventory(observations, fmt)
@@ -183,9 +200,10 @@ def register(app: typer.Typer) -> None:
         fc_df, warn, aqhi_info = p["forecast"], p["warnings"], p["aqhi_set"]
         doc = {"run_id": run_id, "edition": p["edition"], "meteorology": p["meteorology"],
                "aqhi_set": aqhi_info, "evaluation": outcome.summary.get("evaluation") or (
-                   {k: outcome.summary[k] for k in ("holdout", "eval_lead_days",
-                                                    "single_grade_accuracy",
-                                                    "two_grade_accuracy")}
+                   {k: outcome.summary[k] for k in (
+                       "holdout", "eval_lead_days", "single_grade_accuracy",
+                       "two_grade_accuracy", "rmse", "rmse_persistence",
+                       "interval_coverage", "caution") if k in outcome.summary}
                    if "holdout" in outcome.summary else None),
                "forecast": fc_df.to_dict(orient="records"),
                "warnings": warn.to_dict(orient="records")}
@@ -195,8 +213,18 @@ def register(app: typer.Typer) -> None:
             print_json(doc)
             return
         console.print(f"edition {doc['edition']}; {doc['meteorology']}")
-        if doc["evaluation"] is not None:
-            console.print(f"evaluation: {doc['evaluation']}", highlight=False)
+        ev = doc["evaluation"]
+        if isinstance(ev, dict):
+            console.print(
+                f"evaluation / 预报评估 ({ev['holdout'][0]} .. {ev['holdout'][1]}, lead "
+                f"{ev['eval_lead_days']} d, mean over stations): single-grade "
+                f"{ev['single_grade_accuracy']:.1%}, two-grade {ev['two_grade_accuracy']:.1%}, "
+                f"RMSE {ev['rmse']} (persistence {ev['rmse_persistence']}), 80 % interval "
+                f"covered {ev['interval_coverage']:.1%}", highlight=False)
+            if "caution" in ev:
+                console.print(f"[bold yellow]{ev['caution']}[/]", highlight=False)
+        elif ev is not None:
+            console.print(f"evaluation / 预报评估: {ev}", highlight=False)
         city = fc_df[fc_df["area"] == "city"].copy()
         city["target_date"] = pd.to_datetime(city["target_date"]).dt.strftime("%Y-%m-%d")
         print_table(city[[

@@ -78,12 +78,23 @@ PROBLEMS = Schema([
     Column("status", aliases=("整改状态",), choices=(
         "open", "in_progress", "rectified", "verified", "overdue")),
 ], name="problems")
+def _doc_header(col: str) -> tuple[str, ...]:
+    """Headers of ``col`` in the grading documents' CSV (``中文（english）``)."""
+    from ehrisk.reports.grading_tables import HEADERS_ZH
+
+    return (f"{HEADERS_ZH.get(col, '风险码')}（{col}）",) if col != "code" else ("风险码（code）",)
+
+
 PREVIOUS = Schema([
-    Column("credit_code"),
-    Column("code", choices=("red", "yellow", "green")),
-    Column("fired_rules", required=False, allow_blank=True),
-    Column("reasons_zh", required=False, allow_blank=True),
+    Column("credit_code", aliases=_doc_header("credit_code")),
+    Column("code", aliases=_doc_header("code"),
+           choices={"red": "red", "yellow": "yellow", "green": "green", "红码": "red",
+                    "黄码": "yellow", "绿码": "green"}),
+    Column("fired_rules", required=False, allow_blank=True, aliases=_doc_header("fired_rules")),
+    Column("reasons_zh", required=False, allow_blank=True, aliases=_doc_header("reasons_zh")),
 ], name="previous codes")
+"""A previous ``risk_codes.csv``: the document written by ``ehrisk grade`` (Chinese headers
+with the English name in brackets, codes as 红码/黄码/绿码) or a plain table."""
 
 
 def _user_hj941_inputs(storages, management, sensitivity):
@@ -118,15 +129,11 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def _write(out: Path, tables: dict[str, pd.DataFrame], doc: dict) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     files = []
+    from ehrisk.reports import grading_tables as gt
+
     for name, df in tables.items():
-        p = out / f"{name}.csv"
-        df.to_csv(p, index=False, encoding="utf-8-sig")
-        files.append(str(p))
-    x = out / "grading.xlsx"
-    with pd.ExcelWriter(x) as xw:
-        for name, df in tables.items():
-            df.to_excel(xw, sheet_name=name[:31], index=False)
-    files.append(str(x))
+        files.append(str(gt.write_csv(df, out / f"{name}.csv", name)))
+    files.append(str(gt.write_xlsx(tables, out / "grading.xlsx")))
     j = out / "grading.json"
     j.write_text(json.dumps(_clean(doc), ensure_ascii=False, indent=2, default=_default),
                  encoding="utf-8")

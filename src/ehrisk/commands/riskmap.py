@@ -160,6 +160,8 @@ def register(app: typer.Typer) -> None:
                       "population": s["pop_by_level"][lv]} for lv in s["cells_by_level"]],
                     title="Zoning / 分区分级")
         print_table(s["top_enterprises"], title="Top enterprises / 主要贡献企业")
+        for w in s.get("warnings", []):
+            console.print(f"[yellow]warning / 警示:[/] {w}", highlight=False)
         if not s["blend"].get("applied"):
             console.print(f"no monitoring blend: {s['blend'].get('reason')}")
         console.print(f"run {run_id}; {len(outcome.outputs)} files in {Path(out) / 'risk_map'}")
@@ -198,10 +200,15 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON only"),
     ) -> None:
         """Draw a map from a risk-map GeoPackage."""
+        import types
+
         import geopandas as gpd
+        import matplotlib.pyplot as plt
+        import pandas as pd
         import pyogrio
 
-        from ehrisk.mapping import plot
+        from ehrisk.mapping import atlas
+        from ehrisk.reports.fonts import matplotlib_rc
 
         if not gpkg.exists():
             raise InputError.single(str(gpkg), "file not found")
@@ -217,17 +224,26 @@ def register(app: typer.Typer) -> None:
         if metric not in cells.columns:
             raise EhriskError(f"--metric {metric!r} is not a column of the cells layer")
 
-        def opt(name):
-            return gpd.read_file(gpkg, layer=name) if name in layers else None
-
         label = str(cells["dataset"].iloc[0]) if "dataset" in cells.columns else ""
         meta_p = gpkg.with_name("risk_map_metadata.json")
-        basis = json.loads(meta_p.read_text("utf-8")).get("legend", "") if meta_p.exists() else ""
-        fig = plot.risk_map_figure(cells, metric=metric, admin=opt("admin_summary"),
-                                   parks=opt("park_summary"), receptors=opt("receptors"),
-                                   enterprises=opt("enterprises"), title=title, label=label,
-                                   basis_text=basis)
-        path = plot.save_map(fig, out)
+        summary = json.loads(meta_p.read_text("utf-8")) if meta_p.exists() else {}
+        if "resolution_m" not in summary:
+            raise InputError.single(str(meta_p), "risk_map_metadata.json (written with the "
+                                    "GeoPackage by 'ehrisk map run') is needed for the cell size")
+
+        def opt(name):
+            return gpd.read_file(gpkg, layer=name) if name in layers else pd.DataFrame()
+
+        res = types.SimpleNamespace(
+            cells=cells, admin_summary=opt("admin_summary"), park_summary=opt("park_summary"),
+            receptors=opt("receptors"), enterprise_risk=opt("enterprises"), summary=summary,
+            resolution_m=float(summary["resolution_m"]), crs=cells.crs.to_string(), label=label,
+            legend=summary.get("legend", ""), basis=summary.get("basis", ""))
+        yr = summary.get("inventory_year")
+        doc = atlas.DocInfo(area_zh=title or label, year=int(yr) if yr else None,
+                            synthetic=bool(summary.get("synthetic")), rc=matplotlib_rc())
+        with plt.rc_context(doc.rc):
+            path = str(atlas.save_page(atlas.map_figure(res, atlas.spec_for(metric), doc), out))
         if as_json:
             print_json({"output": path, "metric": metric})
         else:

@@ -51,6 +51,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print only JSON on stdout."),
         top_n: int = option(S, "top_n"),
         dataset: str = option(S, "dataset"),
+        accept_outliers: bool = typer.Option(
+            False, "--accept-outliers", help="Screen even when an amount is orders of "
+            "magnitude above those of comparable enterprises (a likely unit slip); the "
+            "amounts are listed as warnings."),
     ) -> None:
         """优先控制污染物清单 / Rank emitted substances into a priority control list (a
         recorded run: `ehrisk runs list`, `ehrisk extract RUN screening/priority_list`)."""
@@ -59,7 +63,9 @@ def register(app: typer.Typer) -> None:
         from ehrisk.reports.priority_list import write_outputs
         from ehrisk.results import open_run_engine
         from ehrisk.services.runner import run_one
+        from ehrisk.services.screening import check_emission_file
 
+        accepted = check_emission_file(emissions, year, enterprises, accept_outliers)
         table_pop = population is not None and _population_is_table(population)
         settings = section_from_options(
             S, top_n=top_n, dataset=dataset,
@@ -79,6 +85,9 @@ def register(app: typer.Typer) -> None:
         if outcome.status != "ran":
             raise EhriskError(f"screening not run: {outcome.reason}")
         result, stab, doc = res.payload
+        if accepted:
+            result.warnings.extend(accepted)
+            doc = {**doc, "warnings": list(doc.get("warnings", [])) + accepted}
         # the documents keep their place (OUT/priority_list.*); the run holds the tables
         written = write_outputs(out, result, stab, doc) if out is not None else []
         if as_json:

@@ -52,6 +52,8 @@ def print_steps(record: dict) -> None:
                                 if _short(v))
             console.print(f"  [green]✓[/] {st['step']} ({st['seconds']:.1f} s) {summary}",
                           highlight=False)
+            for w in st.get("summary", {}).get("warnings", []) or []:
+                console.print(f"    [yellow]! warning / 警示:[/] {w}", highlight=False)
         else:
             console.print(f"  [yellow]–[/] {st['step']}: not run / 未运行: {st['reason']}",
                           highlight=False, markup=False)

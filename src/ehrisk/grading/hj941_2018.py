@@ -43,6 +43,12 @@ WATER_E_FLAGS = ("drinking_water_10km_downstream", "crosses_national_border_24h"
                  "crosses_provincial_border_24h")
 
 
+def _flags(col: pd.Series) -> np.ndarray:
+    """Yes/no flags as a bool array; a blank (None/NaN/NA) counts as no."""
+    return np.array([False if x is None or x is pd.NA or (isinstance(x, float) and x != x)
+                     else bool(x) for x in col.to_numpy(dtype=object)], dtype=bool)
+
+
 @lru_cache(maxsize=1)
 def _scores() -> pd.DataFrame:
     return load_table(SCORES_TABLE)
@@ -246,7 +252,7 @@ def m_score(management: pd.DataFrame, medium: str) -> pd.DataFrame:
     missing = [[] for _ in range(len(mg))]
     for r in ctrl.itertuples():
         col = mg[r.metric] if r.metric in mg.columns else pd.Series(False, index=mg.index)
-        bad = ~col.fillna(False).astype(bool).to_numpy()
+        bad = ~_flags(col)
         control += np.where(bad, float(r.value), 0.0)
         for i in np.flatnonzero(bad):
             missing[i].append(r.metric)
@@ -303,7 +309,7 @@ def e_code(sensitivity: pd.DataFrame, medium: str) -> np.ndarray:
             if r.metric in sensitivity.columns:
                 v = sensitivity[r.metric]
                 if r.comparison == "true":
-                    v = v.fillna(False).astype(bool).to_numpy()
+                    v = _flags(v)
                 else:
                     v = v.astype(float).to_numpy()
                     if np.any(~np.isfinite(v)) or np.any(v < 0):
@@ -427,7 +433,7 @@ def grade_hj941_2018(storages: pd.DataFrame, management: pd.DataFrame,
     r_air = out["level_air"].map(ranks).to_numpy()
     r_wat = out["level_water"].map(ranks).to_numpy()
     before = np.maximum(r_air, r_wat)
-    pen = mg["penalised_3yr"].fillna(False).astype(bool).to_numpy()
+    pen = _flags(mg["penalised_3yr"])
     after = upgrade(before, pen)
     by_rank = {v: k for k, v in ranks.items()}
     en = level_names_en()

@@ -16,6 +16,7 @@ from ehrisk.grading.risk_code import (
     HEALTH_CRITERIA,
     RiskCodeRules,
     ScenarioRisk,
+    code_ranks,
     code_table,
     fired_rules,
     load_rules,
@@ -29,8 +30,7 @@ PROBLEM_COLUMNS = ["credit_code", "code", "item_no", "category", "rules", "findi
 
 def codes_only(criteria: pd.DataFrame, rules: RiskCodeRules) -> np.ndarray:
     """Code (red/yellow/green) per row of ``criteria`` without reasons (for what-ifs)."""
-    ct = code_table()
-    rank = dict(zip(ct["code"], ct["code_rank"].astype(int), strict=True))
+    rank = code_ranks()
     by_rank = {v: k for k, v in rank.items()}
     fired = fired_rules(criteria, rules)
     rr = rules.rules["code"].map(rank).to_numpy()

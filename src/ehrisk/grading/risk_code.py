@@ -16,6 +16,7 @@ code carries its reasons in words (Chinese, then English) with the driving numbe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -45,12 +46,24 @@ NO_PRIORITY_ZH = "未进行污染物筛选，优先控制污染物规则未评�
 NO_PRIORITY_EN = "no screening list: priority-pollutant rule not evaluated"
 
 
-def code_table() -> pd.DataFrame:
-    """Codes with rank, Chinese/English names and supervision defaults (``supervision_frequency``)."""
+@functools.lru_cache(maxsize=1)
+def _code_table() -> pd.DataFrame:
     t = load_table(FREQUENCY_TABLE, numeric=["code_rank", "inspections_per_yr"])
     for c in ("online_monitoring", "positive_list"):
         t[c] = t[c].str.lower() == "true"
     return t
+
+
+def code_table() -> pd.DataFrame:
+    """Codes with rank, Chinese/English names and supervision defaults (``supervision_frequency``)."""
+    return _code_table().copy()
+
+
+@functools.lru_cache(maxsize=1)
+def code_ranks() -> dict[str, int]:
+    """``{code: code_rank}`` of the packaged code table (green lowest)."""
+    t = _code_table()
+    return dict(zip(t["code"], t["code_rank"].astype(int), strict=True))
 
 
 @dataclass
@@ -246,15 +259,18 @@ def fired_rules(criteria: pd.DataFrame, rules: RiskCodeRules) -> np.ndarray:
     Where rules of several codes fire on the same criterion, only those of the most severe
     code are kept (a red cancer-risk rule makes the yellow one redundant).
     """
-    m = np.zeros((len(criteria), len(rules.rules)), dtype=bool)
-    for j, r in enumerate(rules.rules.itertuples()):
-        v = criteria[r.criterion].astype(float).to_numpy()
-        m[:, j] = _cmp(v, r.comparison, float(r.threshold)) & np.isfinite(v)
-    ct = code_table()
-    rank = rules.rules["code"].map(dict(zip(ct["code"], ct["code_rank"], strict=True)))
-    rank = rank.to_numpy(dtype=float)
-    for crit in rules.rules["criterion"].unique():
-        cols = np.flatnonzero((rules.rules["criterion"] == crit).to_numpy())
+    crit = rules.rules["criterion"].tolist()
+    comp = rules.rules["comparison"].tolist()
+    thr = rules.rules["threshold"].astype(float).to_numpy()
+    rank = rules.rules["code"].map(code_ranks()).to_numpy(dtype=float)
+    values = {c: criteria[c].astype(float).to_numpy() for c in dict.fromkeys(crit)}
+    m = np.zeros((len(criteria), len(crit)), dtype=bool)
+    for j, (c, op) in enumerate(zip(crit, comp, strict=True)):
+        v = values[c]
+        m[:, j] = _cmp(v, op, thr[j]) & np.isfinite(v)
+    crit_arr = np.asarray(crit, dtype=object)
+    for c in values:
+        cols = np.flatnonzero(crit_arr == c)
         top = np.where(m[:, cols], rank[cols][None, :], -np.inf).max(axis=1)
         m[:, cols] &= rank[cols][None, :] >= top[:, None]
     return m

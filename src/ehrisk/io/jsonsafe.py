@@ -76,6 +76,13 @@ def clean(o: Any) -> Any:
     """Recursively JSON-safe: :func:`plain` through mappings (keys as text), lists, tuples,
     sets (sorted when possible), numpy arrays, pandas Series (as lists), DataFrames (as a list
     of row records) and dataclass instances (as dicts)."""
+    t = type(o)
+    if t is str or t is int or t is bool or o is None:   # the common case, first
+        return o
+    if t is float:
+        return o if math.isfinite(o) else None
+    if t is dict:
+        return {(k if type(k) is str else str(plain(k))): clean(v) for k, v in o.items()}
     if isinstance(o, Mapping):
         return {str(plain(k)): clean(v) for k, v in o.items()}
     if isinstance(o, list | tuple):

@@ -514,7 +514,7 @@ def _substance(s: str, c: Column, ctx: dict):
     from ehrisk.refdata import chemicals as chem
 
     try:
-        return str(chem.lookup(s)["cas"])
+        return str(chem.resolve_cas(s))
     except chem.UnknownChemicalError as exc:
         hint = ""
         if re.match(r"^\d+-\d\d-\d$", s) and not cas_check_digit_ok(s):
@@ -649,6 +649,7 @@ def parse_records(raw: pd.DataFrame, schema: Schema, fname: str, *,
     for c in schema.columns:
         if c.name not in df.columns:
             continue
+        seen: dict = {}   # cell text -> parsed value or CellError (parsers are pure)
         for i, cell in enumerate(df[c.name].tolist()):
             if is_blank(cell):
                 if not c.allow_blank:
@@ -656,11 +657,20 @@ def parse_records(raw: pd.DataFrame, schema: Schema, fname: str, *,
                            sheet=sheet)
                 recs[i][c.name] = None
                 continue
-            try:
-                recs[i][c.name] = parse_cell(cell, c, tz)
-            except CellError as exc:
-                pc.add(str(exc), row=row_nums[i], column=c.label, sheet=sheet)
+            key = cell if isinstance(cell, str) else None
+            got = seen.get(key) if key is not None else None
+            if got is None:
+                try:
+                    got = parse_cell(cell, c, tz)
+                except CellError as exc:
+                    got = exc
+                if key is not None and got is not None:
+                    seen[key] = got
+            if isinstance(got, CellError):
+                pc.add(str(got), row=row_nums[i], column=c.label, sheet=sheet)
                 recs[i][c.name] = None
+            else:
+                recs[i][c.name] = got
     if own:
         pc.raise_if_any()
     return recs, row_nums

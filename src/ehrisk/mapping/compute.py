@@ -406,7 +406,8 @@ def compute_risk_map(inv: Inventory, *, resolution_m: float = 250.0, cutoff_m: f
                               grid_resolution_m(pg), fld.resolution_m)
     cr = cell_risk(fld, pop, in_park)
     table = cr.table
-    table["level"] = zoning.classify(table["cancer_risk"], table["hi"], level_rules)
+    used_rules = zoning.rules() if level_rules is None else list(level_rules)
+    table["level"] = zoning.classify(table["cancer_risk"], table["hi"], used_rules)
     table["level_code"] = table["level"].map({lv: i for i, lv in enumerate(zoning.LEVELS)})
     prog("attribution", 0, 1)
     at = attr.attribute(model, in_park)
@@ -455,6 +456,9 @@ def compute_risk_map(inv: Inventory, *, resolution_m: float = 250.0, cutoff_m: f
                          "missing": [n for n in ("admin_units", "parks", "receptors")
                                      if not inv.has(n)]},
         "top_enterprises": ent_tab.head(5)[top_cols].to_dict("records"),
+        "zoning_rules": [{"metric": r.metric, "level": r.level, "lower": float(r.lower),
+                          "upper": float(r.upper) if np.isfinite(r.upper) else None,
+                          "source": r.source} for r in used_rules],
         "model": dict(model.meta),
         "blend": blend_info,
         "seconds": {"dispersion": round(t_disp, 2), "total": round(time.perf_counter() - t0, 2)},

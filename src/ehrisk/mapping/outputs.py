@@ -50,7 +50,7 @@ def write_geotiff(path, cells: pd.DataFrame, resolution_m: float, crs: str, labe
     crs : str
     """
     import rasterio
-    from rasterio.transform import from_origin
+    from affine import Affine
 
     x = cells["x_m"].to_numpy(float)
     y = cells["y_m"].to_numpy(float)
@@ -66,8 +66,10 @@ def write_geotiff(path, cells: pd.DataFrame, resolution_m: float, crs: str, labe
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     with rasterio.open(p, "w", driver="GTiff", height=nrow, width=ncol, count=len(present),
-                       dtype="float32", crs=crs, transform=from_origin(x0, y1, resolution_m,
-                                                                        resolution_m),
+                       dtype="float32", crs=crs,
+                       # north-up: x = x0 + col * res, y = y1 - row * res (rasterio's
+                       # from_origin warns under affine >= 2.4)
+                       transform=Affine(resolution_m, 0.0, x0, 0.0, -resolution_m, y1),
                        nodata=np.nan, compress="deflate") as dst:
         dst.write(data)
         for b, m in enumerate(present, start=1):
@@ -135,12 +137,14 @@ def _geo_or_none(df) -> gpd.GeoDataFrame | None:
     return df if isinstance(df, gpd.GeoDataFrame) and len(df) else None
 
 
-def write_risk_map(res, out_dir, *, maps: bool = True) -> dict[str, Path]:
+def write_risk_map(res, out_dir, *, maps: bool = True, doc=None) -> dict[str, Path]:
     """Write a computed risk map (:class:`ehrisk.mapping.compute.RiskMapResult`) under
     ``out_dir``: GeoPackage (cells, zones, admin_summary, park_summary, receptors,
     enterprises), GeoTIFF (one band per metric), GeoJSON (cells, zones; EPSG:4326), CSV tables,
-    the metadata JSON, ``enterprise_scenarios.npz`` and (``maps``) PNG/PDF maps. Nothing is
-    recomputed. Returns output name -> path."""
+    the metadata JSON, ``enterprise_scenarios.npz`` and (``maps``) one PNG per map and the
+    atlas PDF (:func:`ehrisk.mapping.atlas.write_maps`; ``doc`` is its
+    :class:`~ehrisk.mapping.atlas.DocInfo`, default: names and year from the result, current
+    fonts). Nothing is recomputed. Returns output name -> path."""
     from ehrisk.mapping.scenario_io import FILE_NAME, enterprise_risk_to_arrays
 
     out = Path(out_dir)
@@ -182,21 +186,11 @@ def write_risk_map(res, out_dir, *, maps: bool = True) -> dict[str, Path]:
                                           enterprise_risk_to_arrays(res.scenarios)))
     add("risk_map_metadata_json", write_json(out / "risk_map_metadata.json", res.summary, label))
     if maps:
-        from ehrisk.mapping import plot
+        from ehrisk.mapping import atlas
 
-        admin = _geo_or_none(res.admin_summary)
-        parks = _geo_or_none(res.park_summary)
-        rec = _geo_or_none(res.receptors)
-        for metric, stem, zh, en in (("level", "risk_map_levels", "环境健康风险分区分级",
-                                      "Risk zoning"),
-                                     ("cancer_risk", "risk_map_cancer", "吸入致癌风险",
-                                      "Inhalation cancer risk"),
-                                     ("hi", "risk_map_hi", "危害指数", "Hazard index")):
-            title = f"{zh} / {en}" if plot.cjk_font() else en
-            for suffix in ((".png", ".pdf") if metric == "level" else (".png",)):
-                fig = plot.risk_map_figure(cells, metric=metric, admin=admin, parks=parks,
-                                           receptors=rec, enterprises=ent_g, title=title,
-                                           label=label, basis_text=res.legend)
-                add(f"{stem}{suffix.replace('.', '_')}", plot.save_map(fig,
-                                                                      out / f"{stem}{suffix}"))
+        if doc is None:
+            yr = res.summary.get("inventory_year")
+            doc = atlas.DocInfo(area_zh=label, year=int(yr) if yr else None,
+                                synthetic=bool(res.summary.get("synthetic")))
+        paths.update(atlas.write_maps(res, out, doc))
     return paths

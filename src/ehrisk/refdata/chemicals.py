@@ -233,6 +233,16 @@ def lookup(query: str) -> pd.Series:
     return _chemicals().loc[cas].copy()
 
 
+def resolve_cas(query: str) -> str:
+    """The CAS number (or pseudo-id) of one substance by CAS, name or synonym, matched as in
+    :func:`lookup` (which returns the whole row); raises ``UnknownChemicalError``."""
+    keys, _ = _index()
+    cas = keys.get(normalize_name(query))
+    if cas is None:
+        raise UnknownChemicalError(query, suggest(query))
+    return cas
+
+
 def search(text: str, limit: int = 20) -> pd.DataFrame:
     """Substances whose CAS, names or synonyms contain ``text`` (normalised), then fuzzy
     matches; columns ``cas, name_zh, name_en, matched`` (the name that matched)."""

@@ -20,9 +20,16 @@ C = CalEPA, X = PPRTV screening, H = HEAST, ...).
 
 Known datasets: ``epa-rsl`` (US EPA Regional Screening Levels tables, edition in ``source``),
 ``hj25.3-2019`` (HJ 25.3-2019 Annex B values, as used for GB 36600-2018).
+
+Values that changed between editions of their assessment (trichloroethylene's oral slope factor,
+IRIS 2011 4.6E-2 and current 5.2E-2; formaldehyde's IUR 1991 and RfC 2024) are listed in
+``toxicity_editions.csv``, one row per (cas, parameter, edition), ``default`` = the edition the
+dataset tables carry. ``toxicity(dataset, editions={cas: edition})`` substitutes another edition.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -41,8 +48,30 @@ NUMERIC = (
 BOOLEAN = ("mutagen", "volatile")
 
 
-def toxicity(dataset: str = "epa-rsl") -> pd.DataFrame:
-    """All substances of a dataset, indexed by ``cas``, numeric columns as floats (NaN = none)."""
+def toxicity_editions(cas: str | None = None) -> pd.DataFrame:
+    """Dated editions of toxicity values (``toxicity_editions.csv``): columns ``cas``,
+    ``parameter`` (a column of the dataset tables), ``edition``, ``value``, ``unit``,
+    ``default`` (bool: the edition the dataset tables carry), ``source``, ``note``."""
+    df = load_table("toxicity_editions", numeric=["value"])
+    df["default"] = df["default"].str.strip().str.lower() == "true"
+    if cas is not None:
+        df = df[df["cas"] == cas]
+    return df.reset_index(drop=True)
+
+
+def toxicity(dataset: str = "epa-rsl",
+             editions: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """All substances of a dataset, indexed by ``cas``, numeric columns as floats (NaN = none).
+
+    Parameters
+    ----------
+    dataset : str
+        ``"epa-rsl"`` or ``"hj25.3-2019"``.
+    editions : mapping, optional
+        ``{cas: edition}``: take that substance's values of the named edition from
+        ``toxicity_editions.csv`` (e.g. ``{"79-01-6": "IRIS current"}``) instead of the
+        dataset's default edition. Raises RefdataError for an edition not listed.
+    """
     if dataset not in DATASETS:
         raise RefdataError(f"unknown toxicity dataset {dataset!r}; known: {', '.join(DATASETS)}")
     df = load_table(DATASETS[dataset])
@@ -51,7 +80,19 @@ def toxicity(dataset: str = "epa-rsl") -> pd.DataFrame:
             df[col] = pd.to_numeric(df[col].replace("", None), errors="raise")
         elif col in BOOLEAN:
             df[col] = df[col].str.strip().str.lower().isin(("true", "1", "yes"))
-    return df.set_index("cas", drop=False)
+    df = df.set_index("cas", drop=False)
+    for cas, edition in (editions or {}).items():
+        ed = toxicity_editions(cas)
+        rows = ed[ed["edition"] == edition]
+        if rows.empty:
+            known = sorted(set(ed["edition"])) or ["none"]
+            raise RefdataError(f"no edition {edition!r} of toxicity values for CAS {cas!r}; "
+                               f"known: {', '.join(known)}")
+        if cas not in df.index:
+            raise RefdataError(f"dataset {dataset!r} has no values for CAS {cas!r}")
+        for _, r in rows.iterrows():
+            df.loc[cas, r["parameter"]] = float(r["value"])
+    return df
 
 
 EXTRA_NUMERIC = ("kp_cm_h", "b", "tau_event_h", "t_star_h", "fa", "log_kow", "kh_atm_m3_mol")

@@ -19,7 +19,7 @@ from ehrisk.screening.inventory import (
     prepare_emissions,
     prepare_population,
 )
-from ehrisk.screening.outputs import chinese_table, result_json
+from ehrisk.screening.outputs import chinese_table, result_json, views_table
 from ehrisk.screening.ranking import build_components, screen
 from ehrisk.screening.stability import stability_report, stability_table
 
@@ -92,6 +92,7 @@ def write_outputs(out: Path, result, stab: dict, doc: dict) -> list[str]:
                             for k, v in result.weights.as_dict().items()])
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as xw:
         chinese_table(result).to_excel(xw, sheet_name="优先控制污染物清单", index=False)
+        views_table(result).to_excel(xw, sheet_name="分介质分终点排名", index=False)
         result.table.to_excel(xw, sheet_name="substances", index=False)
         stability_table(stab).to_excel(xw, sheet_name="stability", index=False)
         weights.to_excel(xw, sheet_name="weights", index=False)

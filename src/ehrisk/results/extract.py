@@ -148,6 +148,9 @@ _AIR = "air"
 for _n, _zh, _d, _steps in (
     ("screening/priority_list", "优先控制污染物清单",
      "Ranked substances with scores, tiers and the priority tier (the run's screening)", ()),
+    ("screening/priority_by_medium", "分介质分终点排名",
+     "Substances ranked within each medium (air, water, soil) and endpoint (cancer, "
+     "non-cancer), with the picks of the priority-list rule", ()),
     ("risk/screening_levels", "筛选值", "Screening levels per substance, medium and receptor",
      ()),
     ("risk/totals", "风险汇总", "Cancer risk and hazard index totals per receptor or station",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ehrisk.refdata import load_table
 
 TABLE = "screening_weights"
+RULE_TABLE = "screening_priority_rule"
 
 #: Tier codes used in the table and the results.
 TIER_NAMES = {1: "priority", 2: "watch", 3: "general"}
@@ -36,7 +37,9 @@ _POSITIVE = ("toxicity_exponent", "amount_exponent", "exposure_exponent", "rsei_
              "bioaccumulation_factor", "stability_scale_low", "stability_scale_high",
              "bcf_threshold_l_kg")
 _FLAGS = ("rsei_route_fallback", "population_kernel_linear")
-_SHARES = ("tier_priority_cum_share", "tier_watch_cum_share")
+_SHARES = ("tier_priority_cum_share", "tier_watch_cum_share", "view_cum_share")
+_FRACTIONS = ("view_min_substance_share", "view_min_share_of_total")
+_COUNTS = ("view_min_n", "view_max_n", "priority_max_n")
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,14 @@ class ScreeningWeights:
         if "stability_top_n" in v and (v["stability_top_n"] < 1
                                        or v["stability_top_n"] != int(v["stability_top_n"])):
             raise ValueError("weight 'stability_top_n' must be a whole number >= 1")
+        for key in _FRACTIONS:
+            if key in v and not 0.0 <= v[key] < 1.0:
+                raise ValueError(f"weight {key!r} must be in [0, 1), got {v[key]:g}")
+        for key in _COUNTS:
+            if key in v and (v[key] < 1 or v[key] != int(v[key])):
+                raise ValueError(f"weight {key!r} must be a whole number >= 1, got {v[key]:g}")
+        if v.get("view_min_n", 1) > v.get("view_max_n", 1e9):
+            raise ValueError("view_min_n must not exceed view_max_n")
         if "log_kow_threshold" in v and v["log_kow_threshold"] <= 0:
             raise ValueError("weight 'log_kow_threshold' must be > 0")
 
@@ -131,8 +142,12 @@ class ScreeningWeights:
 
 
 def default_weights() -> ScreeningWeights:
-    """The packaged defaults (``refdata/tables/screening_weights.csv``)."""
-    df = load_table(TABLE, numeric=["value"])
+    """The packaged defaults (``refdata/tables/screening_weights.csv`` and the priority-list
+    rule ``screening_priority_rule.csv``)."""
+    import pandas as pd
+
+    df = pd.concat([load_table(TABLE, numeric=["value"]),
+                    load_table(RULE_TABLE, numeric=["value"])], ignore_index=True)
     w = ScreeningWeights(dict(zip(df["parameter"], df["value"].astype(float), strict=True)),
                          dict(zip(df["parameter"], df["source"], strict=True)))
     w.validate()

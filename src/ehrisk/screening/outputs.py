@@ -23,7 +23,23 @@ HEADERS_ZH = {
     "emission_t_yr_soil": "土壤排放(t)", "n_enterprises": "排放企业数",
     "population_max": "周边人口最大值(人)", "top_enterprise": "贡献最大企业",
     "persistent": "持久性", "bioaccumulative": "生物累积性", "lists": "所列名录",
+    "national_lists_zh": "所列国家名录", "priority_basis": "优先控制入选依据",
+    "main_medium": "主要介质", "main_endpoint": "主要健康终点",
+    "score_air_cancer": "大气致癌得分", "score_air_noncancer": "大气非致癌得分",
+    "score_water_cancer": "水致癌得分", "score_water_noncancer": "水非致癌得分",
+    "score_soil_cancer": "土壤致癌得分", "score_soil_noncancer": "土壤非致癌得分",
+    "rank_air_cancer": "大气致癌排名", "rank_air_noncancer": "大气非致癌排名",
+    "rank_water_cancer": "水致癌排名", "rank_water_noncancer": "水非致癌排名",
+    "rank_soil_cancer": "土壤致癌排名", "rank_soil_noncancer": "土壤非致癌排名",
     "reason_zh": "理由", "reason_en": "reason (English)",
+}
+
+#: Chinese headers of the per-medium, per-endpoint rankings (sheet 分介质分终点排名).
+VIEW_HEADERS_ZH = {
+    "medium": "介质", "endpoint": "健康终点", "rank": "排名", "cas": "CAS号",
+    "name_zh": "中文名称", "score": "得分", "share": "占该介质终点得分比例",
+    "cum_share": "累计占比", "view_share_of_total": "该介质终点占总分比例",
+    "view_counted": "参与遴选", "selected": "入选优先控制",
 }
 
 
@@ -39,6 +55,9 @@ def substance_records(result: ScreeningResult) -> list[dict]:
             d["rank"] = int(d["rank"])
         for k in ("tier", "tier_by_score", "n_enterprises"):
             d[k] = int(d[k])
+        for k in d:
+            if k.startswith("rank_") and d[k] is not None:
+                d[k] = int(d[k])
         out.append(d)
     return out
 
@@ -52,6 +71,20 @@ def chinese_table(result: ScreeningResult) -> pd.DataFrame:
     return t.rename(columns=HEADERS_ZH)
 
 
+def views_table(result: ScreeningResult) -> pd.DataFrame:
+    """The rankings per medium and endpoint with Chinese headers and words (sheet
+    分介质分终点排名)."""
+    from ehrisk.screening.priority import ENDPOINT_ZH, MEDIUM_ZH
+
+    v = result.views if result.views is not None else pd.DataFrame(columns=list(VIEW_HEADERS_ZH))
+    t = v[[c for c in VIEW_HEADERS_ZH if c in v.columns]].copy()
+    t["medium"] = t["medium"].map(MEDIUM_ZH)
+    t["endpoint"] = t["endpoint"].map(ENDPOINT_ZH)
+    for c in ("view_counted", "selected"):
+        t[c] = t[c].map({True: "是", False: "否"})
+    return t.rename(columns=VIEW_HEADERS_ZH)
+
+
 def result_json(result: ScreeningResult, stability: dict | None = None,
                 inputs: dict | None = None) -> dict:
     """The document ``ehrisk screen --json`` prints: ``substances``, ``tiers``,
@@ -59,6 +92,9 @@ def result_json(result: ScreeningResult, stability: dict | None = None,
     return {
         "substances": substance_records(result),
         "tiers": result.tiers(),
+        "by_medium": ([{k: plain(v) for k, v in r.items()}
+                       for r in result.views.to_dict(orient="records")]
+                      if result.views is not None else []),
         "stability": stability or {},
         "weights": result.weights.as_dict(),
         "population_method": result.population_method,

@@ -31,6 +31,7 @@ import pandas as pd
 from ehrisk import units
 from ehrisk.screening.catalog import SubstanceCatalog
 from ehrisk.screening.config import TIER_NAMES, TIER_NAMES_ZH, ScreeningWeights
+from ehrisk.screening.priority import basis_words
 from ehrisk.screening.toxicity_weights import rsei_toxicity_weights
 
 ROUTE_OF_MEDIUM = {"air": "inh", "water": "oral", "soil": "oral"}
@@ -138,7 +139,28 @@ def build_components(emissions: pd.DataFrame, catalog: SubstanceCatalog,
     sub["lists"] = [tuple(x for x in catalog.lists.get(c, ()) if x in configured)
                     for c in cas_list]
     sub["min_tier"] = [min((configured[x] for x in ls), default=3) for ls in sub["lists"]]
+    sub["national_lists"] = [tuple(x for x in catalog.lists.get(c, ())
+                                   if not x.startswith(STANDARD_LIST_PREFIX))
+                             for c in cas_list]
     return Components(rows=rows, substances=sub)
+
+
+STANDARD_LIST_PREFIX = "gb"
+"""List ids of quality standards' item lists (GB 36600, GB 3095), not control lists: not
+shown as national list membership."""
+
+
+def list_names_zh() -> dict[str, str]:
+    """Chinese name of every national list by id (from ``ehrisk.refdata.chemicals``)."""
+    from ehrisk.refdata import chemicals
+
+    names = {k: v[0] for k, v in LIST_NAMES.items()}
+    try:
+        ids = chemicals.list_ids()
+    except LookupError:
+        return names
+    names.update(dict(zip(ids["list_id"], ids["list_name_zh"], strict=True)))
+    return names
 
 
 def substance_scores(comp: Components, weights: ScreeningWeights) -> pd.DataFrame:
@@ -257,6 +279,8 @@ class ScreeningResult:
     weights : ScreeningWeights
     population_method : str
     warnings : list of str
+    views : DataFrame
+        Rankings per medium and endpoint (``screening/priority_by_medium``).
     """
 
     table: pd.DataFrame
@@ -264,6 +288,9 @@ class ScreeningResult:
     weights: ScreeningWeights
     population_method: str
     warnings: list[str] = field(default_factory=list)
+    views: pd.DataFrame | None = None
+    """Rankings per medium and endpoint
+    (:func:`ehrisk.screening.priority.rank_views`, with names)."""
 
     def tiers(self) -> dict[str, list[str]]:
         """``{"priority": [cas, ...], "watch": [...], "general": [...]}`` in rank order."""
@@ -302,9 +329,17 @@ def screen(emissions: pd.DataFrame, catalog: SubstanceCatalog, weights: Screenin
     See the module docstring (US EPA RSEI Methodology v2.3.x; ehrisk method in
     docs/screening.md).
     """
+    from ehrisk.screening import priority
+
     comp = build_components(emissions, catalog, weights, population)
     sc = substance_scores(comp, weights)
     tiers = assign_tiers(sc["score"], comp.substances["min_tier"], weights)
+    mult = sc["persistence_multiplier"] * sc["bioaccumulation_multiplier"] * sc["list_multiplier"]
+    vsc = priority.view_scores(comp.rows, comp.substances, mult, weights)
+    views = priority.rank_views(vsc, float(sc["score"].sum()), weights)
+    tiers = priority.apply_rule(tiers, views, comp.substances["min_tier"], weights)
+    vrank = views.assign(view=views["medium"] + "_" + views["endpoint"]).pivot(
+        index="cas", columns="view", values="rank")
     rows = comp.rows.copy()
     a, b, c = (weights["toxicity_exponent"], weights["amount_exponent"],
                weights["exposure_exponent"])
@@ -316,7 +351,19 @@ def screen(emissions: pd.DataFrame, catalog: SubstanceCatalog, weights: Screenin
     by_ent = rows.groupby(["cas", "enterprise"], sort=False)["contribution"].sum(min_count=1)
     top_ent = {cas: (g.droplevel(0).idxmax() if g.notna().any() else "")
                for cas, g in by_ent.groupby(level=0, sort=False)}
-    t = comp.substances.join(sc).join(tiers)
+    t = comp.substances.join(sc).join(tiers).join(vsc)
+    for m, k in priority.VIEWS:
+        v = priority.view_name(m, k)
+        t[f"rank_{v}"] = vrank[v].reindex(t.index) if v in vrank.columns else np.nan
+    score_cols = [f"score_{priority.view_name(m, k)}" for m, k in priority.VIEWS]
+    main = t[score_cols].fillna(-1.0)
+    has_view = (main > 0).any(axis=1)
+    best_col = main.idxmax(axis=1).str[len("score_"):]
+    t["main_medium"] = np.where(has_view, best_col.str.split("_").str[0], "")
+    t["main_endpoint"] = np.where(has_view, best_col.str.split("_").str[1], "")
+    names = list_names_zh()
+    t["national_lists_zh"] = t["national_lists"].map(
+        lambda ls: "；".join(names.get(x, x) for x in ls))
     t["emission_t_yr"] = amount.sum(axis=1)
     for m in MEDIA:
         t[f"emission_t_yr_{m}"] = amount[m]
@@ -335,11 +382,16 @@ def screen(emissions: pd.DataFrame, catalog: SubstanceCatalog, weights: Screenin
             "list_multiplier", "tw_inh", "tw_inh_basis", "tw_oral", "tw_oral_basis",
             "emission_t_yr", "emission_t_yr_air", "emission_t_yr_water", "emission_t_yr_soil",
             "n_enterprises", "population_max", "top_enterprise", "persistent",
-            "bioaccumulative", "lists", "reason_zh", "reason_en"]
+            "bioaccumulative", "lists", "national_lists_zh", "priority_basis", "main_medium",
+            "main_endpoint", *score_cols,
+            *[f"rank_{priority.view_name(m, k)}" for m, k in priority.VIEWS],
+            "reason_zh", "reason_en"]
     method = population_method or ("population given" if population is not None
                                    else "no population given: exposure = medium factor only")
     return ScreeningResult(table=t[cols].reset_index(drop=True), rows=rows, weights=weights,
-                           population_method=method, warnings=list(catalog.warnings))
+                           population_method=method, warnings=list(catalog.warnings),
+                           views=views.merge(t[["name_zh", "name_en"]], left_on="cas",
+                                             right_index=True, how="left"))
 
 
 # ---------------------------------------------------------------------- reasons in words
@@ -405,6 +457,8 @@ def _reason_zh(r) -> str:
     tail = TIER_NAMES_ZH[r.tier]
     if r.rank == r.rank and r.share == r.share:
         tail += f"（第 {int(r.rank)} 位，占总分 {r.share:.1%}）"
+    if r.priority_basis:
+        tail += f"；入选依据：{basis_words(r.priority_basis, True)}"
     if r.tier < r.tier_by_score:
         tail += f"；按得分为{TIER_NAMES_ZH[r.tier_by_score]}，因列入名录提升"
     return f"{name}：" + "，".join(bits) + f" → {tail}"
@@ -425,6 +479,8 @@ def _reason_en(r) -> str:
     tail = TIER_NAMES[r.tier]
     if r.rank == r.rank and r.share == r.share:
         tail += f" (rank {int(r.rank)}, {r.share:.1%} of the total score)"
+    if r.priority_basis:
+        tail += f"; picked by {basis_words(r.priority_basis, False)}"
     if r.tier < r.tier_by_score:
         tail += f"; {TIER_NAMES[r.tier_by_score]} by score, raised by list membership"
     return f"{name}: " + ", ".join(bits) + f" -> {tail}"

@@ -39,8 +39,12 @@ class EnterpriseFilesSettings(Section):
     credit_codes: list[str] | None = Field(None, description="Files for these enterprises "
                                            "(unified social credit codes).")
     formats: list[Literal["docx", "pdf"]] = Field(["docx", "pdf"], description="File formats.")
-    pdf_engine: Literal["auto", "libreoffice", "matplotlib"] = Field(
-        "auto", description="PDF renderer (auto: LibreOffice when installed).")
+    pdf_engine: Literal["auto", "reportlab", "libreoffice"] = Field(
+        "auto", description="PDF renderer: reportlab (auto; the packaged Chinese font "
+                            "embedded) or libreoffice (converts the DOCX; needs soffice).")
+    issuer: str | None = Field(None, description="Issuing unit on the cover (编制单位); "
+                                                 "default [study] issuer, else a blank line "
+                                                 "to fill in.")
 
 
 def choose(inv: Inventory, s: EnterpriseFilesSettings) -> list[str]:
@@ -91,7 +95,8 @@ def run_enterprise_files(inv: Inventory, s: EnterpriseFilesSettings, products: P
         summary["not_in_database"] = missing
     return StepResult(summary=summary, payload={"engine": ctx.engine, "codes": codes,
                                                 "formats": list(s.formats),
-                                                "pdf_engine": s.pdf_engine})
+                                                "pdf_engine": s.pdf_engine,
+                                                "issuer": s.issuer})
 
 
 @writer("enterprise_files")
@@ -107,6 +112,6 @@ def write_enterprise_files(res: StepResult, inv: Inventory, out_dir: Path) -> di
         for code in p["codes"]:
             for ext in p["formats"]:
                 r = write_file(session, code, folder / f"{code}.{ext}",
-                               pdf_engine=p["pdf_engine"])
+                               pdf_engine=p["pdf_engine"], issuer=p.get("issuer"))
                 out[f"{code}.{ext}"] = Path(r["file"])
     return out

@@ -91,6 +91,8 @@ class GradingSettings(Section):
     source_run: int | None = Field(None, description="Run whose risk map and screening list "
                                    "the attributable risk and priority pollutants came from "
                                    "(set by `ehrisk grade --run`; recorded with the codes).")
+    issuer: str | None = Field(None, description="Issuing unit on the grading-lists document "
+                                                 "(编制单位); default [study] issuer.")
 
 
 @dataclass
@@ -110,6 +112,7 @@ class GradingResult:
     problems_in: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     history_added: pd.DataFrame | None = None
+    issuer: str | None = None
 
 
 def read_rules(path: str | Path | None) -> RiskCodeRules:
@@ -170,8 +173,6 @@ def grade(inv: Inventory, s: GradingSettings, products: Products) -> GradingResu
                      "and unknown measures (air measures taken as in place, water measures as "
                      "not in place)" + (f": {', '.join(info['no_management'][:10])}"
                                          + (" ..." if n > 10 else "")))
-    if info["no_population"]:
-        notes.append("no population grid: population within 5 km / 500 m taken as 0")
     notes.append(POPULATION_METHOD)
     notes.append("water E: drinking-water source within 10 km of a direct river outfall "
                  "(straight line)" + (f"; {info['user_flags']} flag(s) given in "
@@ -243,7 +244,21 @@ def run_grading(inv: Inventory, s: GradingSettings, products: Products,
     """
     if not s.enabled:
         raise NotRun("grading disabled ([grading] enabled = false)")
+    if inv.population_grid is None or len(inv.population_grid) == 0:
+        raise NotRun("needs a population grid (HJ 941-2018 E classes count the people within "
+                     "5 km and 500 m of each enterprise): import population or give "
+                     "[inputs] population")
+    ent = inv.enterprises
+    lon = pd.to_numeric(ent.get("lon"), errors="coerce") if "lon" in ent.columns else None
+    lat = pd.to_numeric(ent.get("lat"), errors="coerce") if "lat" in ent.columns else None
+    if lon is None or lat is None or bool((lon.isna() | lat.isna()).any()):
+        missing = ent["credit_code"].astype(str)[
+            (lon.isna() | lat.isna()) if lon is not None and lat is not None else slice(None)]
+        names = ", ".join(list(missing)[:5]) + (" ..." if len(missing) > 5 else "")
+        raise NotRun(f"needs every enterprise's location (HJ 941-2018 E classes are distances "
+                     f"to people, water sources and receptors); without lon/lat: {names}")
     res = grade(inv, s, products)
+    res.issuer = s.issuer
     summary = {"n_enterprises": int(len(res.codes)), "codes": _counts(res.codes["code"]),
                "hj941_levels": _counts(res.hj941["level"]),
                "whitelist": int(len(res.whitelist)), "problem_items": int(len(res.problems)),
@@ -268,13 +283,22 @@ def run_grading(inv: Inventory, s: GradingSettings, products: Products,
 
 @writer("grading")
 def write_grading(res: StepResult, inv: Inventory, out_dir: Path) -> dict[str, Path]:
-    """CSV (UTF-8 with BOM, so that Excel shows the Chinese text) of the five tables under
-    ``out_dir/grading``."""
+    """The five lists under ``out_dir/grading`` as documents
+    (:mod:`ehrisk.reports.grading_tables`): CSV each (UTF-8 with BOM; header
+    ``中文（english）``), one XLSX (Chinese header row, English row below) and one PDF (cover,
+    risk codes, supervision list, whitelist, problem list). The machine-readable tables are
+    the run's extracts (``ehrisk extract <run> grading/codes``)."""
+    from ehrisk.reports import grading_tables as gt
+
     folder = Path(out_dir) / "grading"
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
     for name, fname in FILES.items():
-        p = folder / fname
-        res.tables[name].to_csv(p, index=False, encoding="utf-8-sig")
-        out[fname.removesuffix(".csv")] = p
+        out[fname.removesuffix(".csv")] = gt.write_csv(res.tables[name], folder / fname, name)
+    tables = {n: res.tables[n] for n in FILES}
+    out["grading_lists_xlsx"] = gt.write_xlsx(tables, folder / "grading_lists.xlsx")
+    payload = res.payload
+    out["grading_lists_pdf"] = gt.write_document(
+        tables, folder / "grading_lists.pdf", area=inv.name_zh, year=inv.year,
+        issuer=getattr(payload, "issuer", None), synthetic=inv.synthetic)
     return out

@@ -56,6 +56,8 @@ class RiskMapSettings(Section):
     maps: bool = Field(True, description="Draw PNG/PDF maps")
     tile_cells: int = Field(64, description="Cells per tile side of the source-receptor "
                             "matrix (memory per tile; results do not depend on it)")
+    issuer: str | None = Field(None, description="Issuing unit on the maps and the atlas "
+                               "(编制单位); default [study] issuer.")
     zoning_rules: list[LevelRuleSpec] = Field(
         default_factory=list, description="Zoning rules (default: rule set 'default' of "
         "table zoning_rules)")
@@ -140,6 +142,8 @@ def run_risk_map(inv: Inventory, s: RiskMapSettings, products: Products,
     except (ValueError, KeyError) as exc:
         raise EhriskError(f"risk map: {exc}") from None
     res.summary["maps"] = bool(s.maps)
+    res.summary["issuer"] = s.issuer
+    _dominance_warning(res, inv)
     res.summary = clean(res.summary)
     tables = {f"risk_map/{n}": getattr(res, n) for n in TABLES}
     return StepResult(summary=res.summary, tables=tables,
@@ -148,11 +152,81 @@ def run_risk_map(inv: Inventory, s: RiskMapSettings, products: Products,
                       payload=res)
 
 
+SOURCE_ZH = {"demo": "ehrisk 合成示范区（演示数据）", "database": "风险源数据库（一库）",
+             "files": "研究输入文件"}
+
+
+def area_names(inv: Inventory) -> tuple[str, str]:
+    """The area's names for document titles: the inventory's, or, when the database has no
+    single top-level administrative unit (its name is then the placeholder "风险源数据库"),
+    the names of its administrative units (up to three)."""
+    if inv.source == "database" and inv.name_zh == "风险源数据库" and inv.has("admin_units"):
+        a = inv.admin_units
+        zh = [str(v) for v in a.get("name_zh", a["admin_code"]).astype(str)]
+        en = [str(v) for v in a["name_en"].astype(str)] if "name_en" in a.columns else []
+        if len(zh) <= 3:
+            return "、".join(zh), ", ".join(en)
+        return f"{zh[0]}等 {len(zh)} 个行政区", f"{en[0]} and {len(en) - 1} more" if en else ""
+    return inv.name_zh, inv.name_en
+
+
+def doc_info(inv: Inventory, res: RiskMapResult):
+    """What the map documents say about the data: area, year, data source and dates, issuer
+    (``risk_map.issuer``, default the study file's ``[study] issuer``; a line to fill in when
+    none), date, fonts."""
+    import datetime as dt
+
+    from ehrisk import __version__
+    from ehrisk.mapping.atlas import DocInfo
+    from ehrisk.reports.document import BLANK_ISSUER
+    from ehrisk.reports.fonts import matplotlib_rc
+
+    year = res.summary.get("inventory_year") or inv.year
+    parts = [SOURCE_ZH.get(inv.source, inv.source)]
+    if year:
+        parts.append(f"{int(year)}年排放清单")
+    if inv.has("meteorology"):
+        t = inv.meteorology["time"]
+        t = t[t.dt.year == int(year)] if year and (t.dt.year == int(year)).any() else t
+        parts.append(f"逐时气象 {t.min():%Y-%m-%d} 至 {t.max():%Y-%m-%d}"
+                     + (f"（{inv.meta['met_source']}）" if inv.meta.get("met_source") else ""))
+    if inv.has("population_grid"):
+        parts.append("人口网格")
+    zh, en = area_names(inv)
+    return DocInfo(area_zh=zh, area_en=en, year=int(year) if year else None,
+                   data_zh="；".join(parts),
+                   issuer=str(res.summary.get("issuer") or BLANK_ISSUER),
+                   made_on=dt.date.today().isoformat(), software=f"ehrisk {__version__}",
+                   synthetic=bool(inv.synthetic), rc=matplotlib_rc())
+
+
+def _dominance_warning(res: RiskMapResult, inv: Inventory) -> None:
+    """Warn in the summary when a few enterprises drive most of the population-weighted risk
+    (:mod:`ehrisk.mapping.dominance`): ``summary["dominance"]`` and ``summary["warnings"]``."""
+    from ehrisk.mapping.dominance import dominance, enterprise_shares
+
+    cells = res.cells
+    populated = (cells["pop_persons"].to_numpy(float) > 0) & ~cells["in_park"].to_numpy(bool)
+    shares = enterprise_shares(res.scenarios, cells["pop_persons"].to_numpy(float)[populated])
+    names = {}
+    if inv.has("enterprises") and "name_zh" in inv.enterprises.columns:
+        names = dict(zip(inv.enterprises["credit_code"].astype(str),
+                         inv.enterprises["name_zh"].fillna("").astype(str), strict=False))
+    d = dominance(shares, names)
+    res.summary["dominance"] = d or {"top_share": None, "enterprises": []}
+    if d is not None:
+        res.summary.setdefault("warnings", []).append(f"{d['message_zh']} / {d['message_en']}")
+
+
 @writer("risk_map")
 def write_risk_map(result: StepResult, inv: Inventory, out_dir: Path) -> dict[str, Path]:
     """GeoPackage, GeoTIFF, GeoJSON, CSV, metadata, what-if arrays and (unless the run's
-    ``maps`` is false) PNG/PDF maps under ``out_dir / "risk_map"``, from the result only."""
+    ``maps`` is false) one PNG per map and the atlas ``risk_map_atlas.pdf`` under
+    ``out_dir / "risk_map"``, from the result and the inventory's names only (artefacts
+    ``files/risk_map/<stem>_png``, ``files/risk_map/risk_map_atlas_pdf``)."""
     from ehrisk.mapping.outputs import write_risk_map as write
 
     res: RiskMapResult = result.payload
-    return write(res, Path(out_dir) / "risk_map", maps=bool(res.summary.get("maps", True)))
+    maps = bool(res.summary.get("maps", True))
+    return write(res, Path(out_dir) / "risk_map", maps=maps,
+                 doc=doc_info(inv, res) if maps else None)

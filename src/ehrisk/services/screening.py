@@ -59,6 +59,76 @@ def emissions_frame(inv: Inventory) -> pd.DataFrame:
     return out[out["amount"].astype(float) > 0].reset_index(drop=True)
 
 
+PRIORITY_RULE = (
+    "priority tier = union of the top shares within each medium x endpoint view (cumulative "
+    "share < view_cum_share, at least view_min_n and at most view_max_n per view, views "
+    "carrying at least view_min_share_of_total of the total score) and the overall cumulative "
+    "share rule, at most priority_max_n substances; per-medium/per-endpoint ranking as in US "
+    "EPA RSEI (cancer and non-cancer results by medium) and EU COMMPS (a ranking list per "
+    "compartment); docs/screening.md#priority-list-rule")
+
+
+def priority_summary(result) -> dict:
+    """The priority tier per view for the step summary: ``{"air/cancer": ["六价铬 (18540-29-9)",
+    ...], ...}`` (views that picked something), and the whole tier in rank order."""
+    t = result.table
+    label = {r.cas: f"{r.name_zh or r.name_en or r.cas} ({r.cas})" for r in t.itertuples()}
+    out: dict[str, list[str]] = {}
+    v = result.views
+    if v is not None and len(v):
+        for (m, k), g in v[v["selected"]].groupby(["medium", "endpoint"], sort=False):
+            out[f"{m}/{k}"] = [label.get(c, c) for c in g.sort_values("rank")["cas"]]
+    out["all"] = [label[c] for c in t.loc[t["tier"] == 1, "cas"]]
+    return out
+
+
+def check_emission_file(path: Path, year: int | None = None,
+                        enterprises: Path | None = None, accept_outliers: bool = False
+                        ) -> list[str]:
+    """Plausibility of an emissions file before it is screened
+    (:func:`ehrisk.inventory.plausibility.check_emissions`, peers within the file): amounts
+    orders of magnitude above those of comparable enterprises (likely unit slips) are an
+    :class:`~ehrisk.errors.InputError` naming file, row and column with the value in t and
+    kg, unless ``accept_outliers``; then the same words come back as warnings.
+
+    The GB/T 4754 class of each enterprise is read from ``enterprises`` when that file has an
+    industry code column (行业代码); without it the peers are every enterprise of the file.
+    """
+    from ehrisk.errors import InputError, Problem
+    from ehrisk.inventory.plausibility import check_emissions
+    from ehrisk.io.tables import read_raw
+    from ehrisk.reports.priority_list import load_catalog
+    from ehrisk.screening.inventory import EMISSIONS_SCHEMA, prepare_emissions
+
+    catalog = load_catalog("epa-rsl")
+    raw = read_raw(Path(path), schema=EMISSIONS_SCHEMA, prefer=("排放量", "emissions"))
+    em = prepare_emissions(raw, str(path), catalog, year=year)
+    industry: dict[str, str] = {}
+    if enterprises is not None:
+        ent = read_raw(Path(enterprises))
+        cols = {str(c).strip(): c for c in ent.columns}
+        code_col = next((cols[c] for c in ("统一社会信用代码", "credit_code", "enterprise",
+                                           "企业编号") if c in cols), None)
+        ind_col = next((cols[c] for c in ("行业代码", "行业类别代码", "industry_code")
+                        if c in cols), None)
+        if code_col is not None and ind_col is not None:
+            industry = {str(a).strip().upper(): str(b).strip()
+                        for a, b in zip(ent[code_col], ent[ind_col], strict=True)}
+    cand = pd.DataFrame({"credit_code": em["enterprise"].astype(str).str.upper(),
+                         "cas": em["cas"], "medium": em["medium"],
+                         "amount_t_yr": em["emission_t_yr"].astype(float),
+                         "basis": em["basis"] if "basis" in em.columns else "",
+                         "row": em["row"]})
+    outliers = check_emissions(cand, industry=industry)
+    names = catalog.info["name_zh"] if "name_zh" in catalog.info.columns else {}
+    words = [o.reason(str(names.get(o.cas, "") or "")) for o in outliers]
+    if outliers and not accept_outliers:
+        raise InputError([Problem(str(path), w, o.row, "amount")
+                          for o, w in zip(outliers, words, strict=True)])
+    return [f"accepted implausible amount (--accept-outliers), row {o.row}: {w}"
+            for o, w in zip(outliers, words, strict=True)]
+
+
 @service("screening", ScreeningSettings, needs=("emissions",),
          provides=("priority_list", "priority_cas", "emitted_cas"), title_zh="优先控制污染物筛选")
 def run_screening(inv: Inventory, s: ScreeningSettings, products: Products,
@@ -130,8 +200,11 @@ def run_screening(inv: Inventory, s: ScreeningSettings, products: Products,
     return StepResult(
         summary={"substances_ranked": int(len(table)), "tiers": tiers,
                  "top_substance": f"{top.get('name_zh', '')} ({top.get('cas', '')})",
+                 "priority": priority_summary(result),
+                 "priority_rule": PRIORITY_RULE,
                  "population": method or "none (no population grid)"},
         tables={"screening/priority_list": table,
+                "screening/priority_by_medium": result.views,
                 "screening/stability": stability_table(stab)},
         products={"priority_list": table,
                   "priority_cas": frozenset(result.tiers()["priority"]),

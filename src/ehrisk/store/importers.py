@@ -57,6 +57,10 @@ class Prepared:
     records: list[dict]
     keys: list[tuple]
     parents: dict[str, int] = field(default_factory=dict)
+    notes: dict[tuple, str] = field(default_factory=dict)
+    """Row key -> note kept in the change history (e.g. an accepted implausible amount)."""
+    outliers: list[dict] = field(default_factory=list)
+    """Implausible amounts imported with ``accept_outliers`` (what was accepted)."""
 
 
 def _study_bbox(session: Session) -> tuple[float, float, float, float] | None:
@@ -228,10 +232,80 @@ def _chunks(seq, n: int = 500):
         yield seq[i:i + n]
 
 
+def _substance_name(cas: str) -> str:
+    """Chinese name of a substance for messages ('' when unknown)."""
+    from ehrisk.refdata import chemicals
+
+    try:
+        return str(chemicals.lookup(cas).get("name_zh") or "")
+    except LookupError:
+        return ""
+
+
+def _plausibility(session: Session, recs: list[dict], rows: list[int], pc, sheet,
+                  accept: bool) -> tuple[dict[tuple, str], list[dict]]:
+    """Emissions far above those of comparable enterprises (a unit slip?):
+    :func:`ehrisk.inventory.plausibility.check_emissions` against the database's emissions
+    of the same year. Refused (a problem per amount, with the value in t and kg) unless
+    ``accept``; then returns the notes for the change history and what was accepted. An amount
+    already stored unchanged is not flagged again."""
+    from ehrisk.inventory.plausibility import check_emissions
+
+    ok = [(r, row) for r, row in zip(recs, rows, strict=True)
+          if r.get("amount_t_yr") is not None and r.get("credit_code") and r.get("cas")
+          and r.get("medium") and r.get("year") is not None]
+    if not ok:
+        return {}, []
+    cand = pd.DataFrame([{"credit_code": r["credit_code"], "cas": r["cas"],
+                          "medium": r["medium"], "year": int(r["year"]),
+                          "basis": r.get("basis") or "", "source_id": r.get("source_id") or "",
+                          "amount_t_yr": float(r["amount_t_yr"]), "row": row}
+                         for r, row in ok])
+    e, ent = m.Emission, m.Enterprise
+    q = (select(ent.credit_code, e.source_id, e.cas, e.medium, e.year, e.basis, e.amount_t_yr)
+         .join(ent, ent.id == e.enterprise_id)
+         .where(e.year.in_(sorted(set(cand["year"].tolist())))))
+    ref = pd.DataFrame(session.execute(q).all(),
+                       columns=["credit_code", "source_id", "cas", "medium", "year", "basis",
+                                "amount_t_yr"])
+    industry, names = {}, {}
+    for code, ind, name in session.execute(select(ent.credit_code, ent.industry_code,
+                                                  ent.name)):
+        industry[code], names[code] = ind, name or ""
+    stored = {tuple(k): float(v) for *k, v in ref[["credit_code", "source_id", "cas", "medium",
+                                                    "year", "basis", "amount_t_yr"]]
+              .itertuples(index=False)}
+    by_row = {row: r for r, row in ok}
+    notes: dict[tuple, str] = {}
+    accepted: list[dict] = []
+    for year, c in cand.groupby("year", sort=True):
+        for o in check_emissions(c, ref[ref["year"] == year], industry):
+            r = by_row.get(o.row)
+            key = None if r is None else (r["credit_code"], r.get("source_id") or "", r["cas"],
+                                          r["medium"], int(r["year"]), r.get("basis") or "")
+            if key is not None and key in stored and math.isclose(
+                    stored[key], float(r["amount_t_yr"]), rel_tol=1e-12):
+                continue  # stored as it is (accepted before): not flagged again
+            if not accept:
+                pc.add(o.reason(_substance_name(o.cas), names.get(o.credit_code, "")),
+                       row=o.row, column="排放量", sheet=sheet)
+                continue
+            d = o.as_dict()
+            d["year"] = int(year)
+            accepted.append(d)
+            if key is not None:
+                notes[key] = ("implausible amount accepted (--accept-outliers): "
+                              f"{o.amount_t_yr:.6g} t/yr = {o.amount_kg_yr:.6g} kg/yr, "
+                              f"{o.orders:.1f} orders of magnitude above {o.basis}")
+    return notes, accepted
+
+
 def prepare(session: Session, kind_name: str, path: str | Path, *, crs: str = "wgs84",
-            tz: str = "Asia/Shanghai", sheet: str | None = None) -> Prepared:
+            tz: str = "Asia/Shanghai", sheet: str | None = None,
+            accept_outliers: bool = False) -> Prepared:
     """Read and validate a file; raise :class:`InputError` with every problem, or return
-    the records to write."""
+    the records to write. Emission amounts orders of magnitude above those of comparable
+    enterprises are problems unless ``accept_outliers`` (then noted in the history)."""
     kind = K.get(kind_name)
     if crs not in ("wgs84", "cgcs2000", "gcj02"):
         raise InputError.single("--crs", f"unknown CRS {crs!r}; use wgs84, cgcs2000 or gcj02")
@@ -245,10 +319,15 @@ def prepare(session: Session, kind_name: str, path: str | Path, *, crs: str = "w
                                   tz=tz, pc=pc)
     bbox = _study_bbox(session)
     parents = _check_rows(session, kind, recs, raw.rows, pc, raw.sheet, crs, bbox)
+    notes: dict[tuple, str] = {}
+    accepted: list[dict] = []
+    if kind.name == "emissions" and not pc:
+        notes, accepted = _plausibility(session, recs, raw.rows, pc, raw.sheet,
+                                        accept_outliers)
     pc.raise_if_any()
     keys = [tuple(r.get(k) for k in kind.key) for r in recs]
     sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return Prepared(kind, fname, sha, recs, keys, parents)
+    return Prepared(kind, fname, sha, recs, keys, parents, notes, accepted)
 
 
 def _geometry_columns(kind, frame, geoms, pc, rows, sheet):
@@ -343,7 +422,10 @@ def apply(session: Session, prep: Prepared, *, user: str | None = None,
             counts["updated"] += 1
             op = "update"
         if kind.versioned:
-            logs.append(dict(at=now, user=user, reason=reason, op=op,
+            note = prep.notes.get(key)
+            logs.append(dict(at=now, user=user,
+                             reason=f"{reason}; {note}" if reason and note else (note or reason),
+                             op=op,
                              entity=kind.name, entity_key=history.key_json(key),
                              credit_code=code, changes=history.dumps(changes)))
     if replace_children and kind.child:
@@ -359,13 +441,21 @@ def apply(session: Session, prep: Prepared, *, user: str | None = None,
     for chunk in _chunks(inserts, 2000):
         session.execute(model.__table__.insert(), chunk)
     session.flush()
-    batch_id = _finish(session, prep, user, reason, counts, len(inserts) + counts["updated"])
+    batch_reason = reason
+    if prep.outliers:
+        what = f"{len(prep.outliers)} implausible amount(s) accepted (--accept-outliers)"
+        batch_reason = f"{reason}; {what}" if reason else what
+    batch_id = _finish(session, prep, user, batch_reason, counts,
+                       len(inserts) + counts["updated"])
     for entry in logs:
         entry["batch_id"] = batch_id
     for chunk in _chunks(logs, 2000):
         session.execute(m.ChangeLog.__table__.insert(), chunk)
-    return {"kind": kind.name, "file": prep.file, "rows": len(prep.records), **counts,
-            "batch_id": batch_id}
+    out = {"kind": kind.name, "file": prep.file, "rows": len(prep.records), **counts,
+           "batch_id": batch_id}
+    if prep.outliers:
+        out["accepted_outliers"] = prep.outliers
+    return out
 
 
 def _finish(session, prep, user, reason, counts, written) -> int | None:
@@ -451,19 +541,25 @@ def _apply_observations(session, prep, user, reason) -> dict:
 def import_file(engine, kind: str, path: str | Path, *, crs: str = "wgs84",
                 tz: str = "Asia/Shanghai", sheet: str | None = None, user: str | None = None,
                 reason: str | None = None, replace_children: bool = False,
-                dry_run: bool = False) -> dict:
+                dry_run: bool = False, accept_outliers: bool = False) -> dict:
     """Validate and import one file as one transaction (nothing is written if any row has a
-    problem, if anything fails, or if the process is killed). ``dry_run`` validates only."""
+    problem, if anything fails, or if the process is killed). ``dry_run`` validates only.
+    ``accept_outliers`` imports emission amounts flagged as implausible (likely unit slips)
+    and records the acceptance in the change history."""
     k = K.get(kind)
     if replace_children and not k.child:
         raise InputError.single("--replace", f"--replace applies to the rows of enterprises "
                                 f"({', '.join(K.CHILD_KINDS)}), not to {k.name}")
     with session_scope(engine) as s:
         _lock(s)
-        prep = prepare(s, kind, path, crs=crs, tz=tz, sheet=sheet)
+        prep = prepare(s, kind, path, crs=crs, tz=tz, sheet=sheet,
+                       accept_outliers=accept_outliers)
         if dry_run:
-            return {"kind": k.name, "file": str(path), "rows": len(prep.records),
-                    "valid": True, "dry_run": True}
+            out = {"kind": k.name, "file": str(path), "rows": len(prep.records),
+                   "valid": True, "dry_run": True}
+            if prep.outliers:
+                out["accepted_outliers"] = prep.outliers
+            return out
         return apply(s, prep, user=user, reason=reason, replace_children=replace_children)
 
 
