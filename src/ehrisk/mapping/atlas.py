@@ -431,12 +431,16 @@ def cover_figure(res, doc: DocInfo, contents: list[tuple[str, int]]):
     return fig
 
 
+PNG_DPI = 150
+"""Resolution of the map PNGs (A4 at 150 dpi: 1240 x 1754 px; the atlas PDF is vector)."""
+
+
 def save_page(fig, path) -> Path:
     """Save a map page as PNG (cropped to its content) or PDF (the A4 page) and close it."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     if p.suffix.lower() == ".png":
-        fig.savefig(p, dpi=200, bbox_inches="tight", pad_inches=0.12)
+        fig.savefig(p, dpi=PNG_DPI, bbox_inches="tight", pad_inches=0.12)
     else:
         fig.savefig(p)
     plt.close(fig)
@@ -472,7 +476,7 @@ def write_maps(res, out_dir, doc: DocInfo, specs=MAPS) -> dict[str, Path]:
             for i, spec in enumerate(specs, start=2):
                 fig = map_figure(res, spec, doc)
                 png = out / f"{spec.stem}.png"
-                fig.savefig(png, dpi=200, bbox_inches="tight", pad_inches=0.12)
+                fig.savefig(png, dpi=PNG_DPI, bbox_inches="tight", pad_inches=0.12)
                 paths[f"{spec.stem}_png"] = png
                 _page_number(fig, i, total)
                 pdf.savefig(fig)
