@@ -91,6 +91,7 @@ def test_runs_and_extracts_from_the_database(study, capsys):
     assert code == 0, err
     shown = json.loads(out)
     assert {s["step"] for s in shown["steps"]} == EVERY_STEP
+    assert shown["provenance"]["seed"] == 20250917          # [study] seed of the fixture
     assert all(not str(a.get("relpath") or "").startswith("/") for a in shown["artefacts"])
     code, out, err = _cli(capsys, "extract", record["run_id"], "grading/codes", "--db", db,
                           "--format", "json")

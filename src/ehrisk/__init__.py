@@ -8,6 +8,8 @@ Layers (imports only point down): face (cli, api, web) -> service (study, report
 __version__ = "0.1.0"
 
 DEFAULT_SEED = 20261124
-"""The one default seed of randomness (the demo region, Monte Carlo draws, forecasts)."""
+"""The one default seed of randomness (the demo region, Monte Carlo draws, forecast models),
+for runs on any inventory, so a run repeats exactly; every run records the seed it used
+(``provenance["seed"]``) and a study sets its own with ``[study] seed``."""
 
 SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA / 合成演示数据 (not a real place)"

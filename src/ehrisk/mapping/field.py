@@ -36,7 +36,7 @@ class ConcentrationField:
     resolution_m : float
         Cell size [m].
     crs : str
-        Metric CRS of ``x_m, y_m`` (e.g. ``"EPSG:32651"``).
+        Metric CRS of ``x_m, y_m`` (the inventory's ``metric_crs``, e.g. a UTM zone).
     srm : scipy.sparse matrix (n_cells, n_sources) or None
         Unit-emission source-receptor matrix [ug/m3 per g/s].
     emission_g_s : ndarray (n_sources, n_substances) or None

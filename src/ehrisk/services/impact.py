@@ -15,10 +15,19 @@ from pydantic import Field, field_validator
 from ehrisk.inventory import Inventory
 from ehrisk.services import NotRun, Products, Section, StepContext, StepResult, service, writer
 
-MAX_PLAUSIBLE_CRUDE_RATE = 0.05
-"""A plausibility bound of ours (not a published value): a crude all-cause death rate above 50
-per 1000 per year is several times that of any national population, so the daily series and
-the grid must describe different populations."""
+
+def _max_crude_rate() -> float:
+    """A plausibility bound of ours (table ``impact_checks``, not a published value): a crude
+    all-cause death rate above it means the daily series and the grid describe different
+    populations."""
+    from ehrisk.refdata import load_table
+
+    t = load_table("impact_checks", numeric=["value"]).set_index("parameter")
+    return float(t.loc["max_plausible_crude_death_rate", "value"])
+
+
+MAX_PLAUSIBLE_CRUDE_RATE = _max_crude_rate()
+"""Per person per year (see :func:`_max_crude_rate`)."""
 
 
 class HealthImpactSettings(Section):

@@ -59,6 +59,7 @@ def run_steps(inv: Inventory, sections: dict[str, BaseModel], *, engine=None,
 
         prov = provenance(input_files or {})
         prov["inventory"] = inventory_provenance(inv)
+        prov["seed"] = int(seed)   # drives every random step (forecast model, impact draws)
         recorder = RunRecorder.start(
             engine, kind, settings=settings_record or {
                 n: s.model_dump(mode="json") for n, s in sections.items()},
