@@ -141,7 +141,7 @@ def test_writer_csv(tmp_path):
 
 
 def test_database_history_and_extract(tmp_path):
-    results = pytest.importorskip("ehrisk.results")
+    import ehrisk.results as results
     from ehrisk.services.runner import run_steps
 
     inv = tiny_inventory()
@@ -179,7 +179,7 @@ def demo_inv():
 
 
 def test_demo_uses_the_same_runs_screening(demo_inv):
-    pytest.importorskip("ehrisk.services.screening")
+    import ehrisk.services.screening  # noqa: F401  (registers the screening service)
     from ehrisk.services import SERVICES, load_all
 
     load_all()
@@ -200,8 +200,8 @@ def test_demo_uses_the_same_runs_screening(demo_inv):
 
 
 def test_grade_db_after_recorded_risk_map_keeps_whatifs(tmp_path, cli):
-    results = pytest.importorskip("ehrisk.results")
-    rm = pytest.importorskip("ehrisk.services.risk_map")
+    import ehrisk.results as results
+    import ehrisk.services.risk_map as rm
     from ehrisk import demo
     from ehrisk.mapping.attribution import EnterpriseRisk
     from ehrisk.results import provenance

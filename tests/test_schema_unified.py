@@ -22,11 +22,9 @@ from tests.store.conftest import CODES
 from ehrisk.errors import InputError
 from ehrisk.io import jsonsafe
 from ehrisk.io.tables import HEADERS, Column, Schema, _norm_header, read_table
-from ehrisk.refdata import table_names
 from ehrisk.screening import inventory as inv
 from ehrisk.store import kinds as K
 
-REAL = {"toxicity_epa_rsl", "chemicals", "chemical_lists"} <= set(table_names())
 EARTH_RADIUS_KM = 6371.0088   # IUGG mean Earth radius
 
 
@@ -75,7 +73,6 @@ def templates(cli, tmp_path):
     return out
 
 
-@pytest.mark.skipif(not REAL, reason="packaged toxicity/chemicals tables not present")
 def test_filled_templates_are_imported_and_screened(cli, tmp_path, templates):
     db = f"sqlite:///{tmp_path / 'e.sqlite'}"
     for kind in ("enterprises", "emissions", "population"):
@@ -104,7 +101,6 @@ def test_filled_templates_are_imported_and_screened(cli, tmp_path, templates):
     assert {s["cas"] for s in json.loads(out)["substances"]} == {"71-43-2", "50-00-0"}
 
 
-@pytest.mark.skipif(not REAL, reason="packaged toxicity/chemicals tables not present")
 def test_grid_population_without_coordinates_names_the_remedy(cli, templates):
     code, out, err = cli("screen", templates["emissions"], "--population",
                          templates["population"])
@@ -113,7 +109,6 @@ def test_grid_population_without_coordinates_names_the_remedy(cli, templates):
     assert "no lon/lat" in err and "--enterprises" in err
 
 
-@pytest.mark.skipif(not REAL, reason="packaged toxicity/chemicals tables not present")
 def test_several_years_and_double_sources_are_refused(cli, tmp_path):
     em = tmp_path / "em.csv"
     em.write_text("统一社会信用代码,污染物(CAS号或名称),介质,年份,数据来源,排放量（吨/年）\n"

@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 import warnings
 
+import pypdf  # the test extra
 import pytest
-
-pypdf = pytest.importorskip("pypdf")
 
 CODE_WORDS = ("care_home", "residential_area", "drinking_water_source", "in_progress",
               "rectified", "verified", "operating", "suspended", "kindergarten", "hospital",
